@@ -1,0 +1,107 @@
+"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used (exit 2)."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit; we report exit 2 ourselves
+        raise UsageError(message)
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="okam", description="Okam Analytics command line")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    p = sub.add_parser("import", help="import ticket or timesheet exports")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db")
+    p.add_argument("--kind", choices=["tickets", "timesheets"])
+    p.add_argument("--preset")
+    p.add_argument("--accept-rejects", action="store_true")
+
+    p = sub.add_parser("imports", help="list imports")
+    p.add_argument("--db")
+
+    p = sub.add_parser("undo", help="undo one import")
+    p.add_argument("import_id", type=int)
+    p.add_argument("--db")
+
+    p = sub.add_parser("report", help="print a metrics table")
+    p.add_argument("name", choices=["redundancy", "workload", "escalations"])
+    p.add_argument("--db")
+    p.add_argument("--as-of", dest="as_of")
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--grain", choices=["client", "consultant", "week", "month", "ticket", "priority"])
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--settings")
+
+    p = sub.add_parser("sample", help="write the synthetic sample exports")
+    p.add_argument("--out", default="data/sample")
+    p.add_argument("--scale", default="small")
+
+    p = sub.add_parser("share", help="mint a signed share link for one client")
+    p.add_argument("--client", required=True)
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--base-url", default="http://localhost:8501")
+    p.add_argument("--db")
+
+    p = sub.add_parser("pdf", help="write the steering report of one client")
+    p.add_argument("--client", required=True)
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+    p.add_argument("--db")
+    return parser
+
+
+def emit(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; never lets a traceback reach the user."""
+    try:
+        args = build_parser().parse_args(argv)
+        return dispatch(args)
+    except UsageError as exc:
+        print(f"okam: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last line of defence: a message, not a traceback
+        print(f"okam: error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+# Each command lives beside the code it drives: module that defines run_<command>(args) -> int.
+COMMAND_MODULES = {
+    "import": "okam_analytics.ingest.commands",
+    "imports": "okam_analytics.ingest.commands",
+    "undo": "okam_analytics.ingest.commands",
+    "report": "okam_analytics.metrics.commands",
+    "sample": "okam_analytics.sample",
+    "share": "okam_analytics.share",
+    "pdf": "okam_analytics.steering_pdf",
+}
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    module = importlib.import_module(COMMAND_MODULES[args.command])
+    return getattr(module, f"run_{args.command}")(args)

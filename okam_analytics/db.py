@@ -1,0 +1,87 @@
+"""DuckDB connection, schema migration, and the one place named queries run."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).parent / "sql"
+DEFAULT_DB = Path("data") / "okam.duckdb"
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file for writing."""
+
+
+def database_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: explicit path, else $OKAM_DB, else data/okam.duckdb."""
+    return Path(path or os.environ.get("OKAM_DB") or DEFAULT_DB)
+
+
+def connect(
+    path: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating) the database; ':memory:' gives a private in-memory one."""
+    target = str(path) if str(path) == ":memory:" else str(database_path(path))
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {"memory_limit": memory_limit}
+    if threads:
+        config["threads"] = threads
+    try:
+        con = duckdb.connect(target, read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"The database {target} is in use by another program; close it and try again."
+            ) from exc
+        raise
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables; safe to run on every connect."""
+    con.execute(sql_text("schema"))
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of okam_analytics/sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named query with bound parameters and return a DataFrame."""
+    return run_sql(con, sql_text(name), **params).df()
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run the named statement(s) with bound parameters."""
+    run_sql(con, sql_text(name), **params)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Execute SQL text with only the parameters it names (DuckDB rejects unused ones)."""
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return con.execute(sql, used) if used else con.execute(sql)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A token that changes whenever imports or settings change (cache key for the UI)."""
+    row = con.execute(
+        "select coalesce(max(import_id), 0), count(*) filter (where status = 'active'),"
+        " (select md5(coalesce(string_agg(key || value::varchar, '|' order by key), ''))"
+        "  from settings) from imports"
+    ).fetchone()
+    return f"{row[0]}-{row[1]}-{row[2]}"

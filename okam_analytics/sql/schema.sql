@@ -1,0 +1,130 @@
+-- Canonical schema (SPEC section 2). Idempotent: run on every connect.
+-- Timestamps are naive local time of the business calendar's time zone.
+
+create sequence if not exists import_id_seq start 1;
+
+create table if not exists imports (
+    import_id integer primary key,
+    kind varchar not null,              -- tickets | timesheets
+    preset varchar,
+    file_name varchar,
+    sha256 varchar not null,
+    encoding varchar,
+    delimiter varchar,
+    sheet varchar,
+    date_format varchar,
+    rows_read integer,
+    rows_loaded integer,
+    rows_rejected integer,
+    rows_warned integer,
+    period_start timestamp,
+    period_end timestamp,
+    imported_at timestamp,
+    status varchar not null default 'active'   -- active | undone
+);
+
+-- Row-level findings of an import: severity 'reject' (row not loaded) or 'warning' (row loaded).
+create table if not exists import_rejects (
+    import_id integer not null,
+    line bigint,
+    "column" varchar,
+    value varchar,
+    reason varchar,
+    severity varchar not null default 'reject'
+);
+
+-- Every version of every ticket row, one per import that carried it.
+-- `tickets` holds the winning version of each natural key among active imports.
+create table if not exists ticket_versions (
+    source varchar not null,
+    ticket_id varchar not null,
+    client varchar,
+    title varchar,
+    category varchar,
+    priority varchar,                   -- P1..P4 or null
+    priority_raw varchar,
+    status varchar,                     -- open | pending | resolved | closed
+    status_raw varchar,
+    assignee varchar,
+    team varchar,
+    created_at timestamp,
+    first_response_at timestamp,
+    resolved_at timestamp,
+    closed_at timestamp,
+    escalation_level integer default 0,
+    reassignment_count integer default 0,
+    reopen_count integer default 0,
+    source_sla_met boolean,
+    source_resolution_minutes double,
+    source_resolution_business_minutes double,
+    source_response_minutes double,
+    import_id integer not null
+);
+
+create table if not exists tickets as select * from ticket_versions limit 0;
+
+create table if not exists ticket_event_versions (
+    source varchar not null,
+    ticket_id varchar not null,
+    event_at timestamp,
+    status_raw varchar,
+    assignee varchar,
+    team varchar,
+    priority varchar,
+    import_id integer not null
+);
+
+create table if not exists ticket_events as select * from ticket_event_versions limit 0;
+
+create table if not exists time_entry_versions (
+    source varchar not null,
+    entry_key varchar not null,
+    work_date date,
+    started_at timestamp,
+    consultant varchar,
+    client varchar,
+    project varchar,
+    task varchar,
+    ticket_id varchar,
+    hours double,
+    is_billable boolean,
+    is_absence boolean,
+    description varchar,
+    import_id integer not null
+);
+
+create table if not exists time_entries as select * from time_entry_versions limit 0;
+
+create table if not exists consultants (
+    consultant varchar primary key,
+    team varchar,
+    role varchar,
+    weekly_capacity_hours double,
+    active_from date,
+    active_to date
+);
+
+-- A consultant known by several spellings: alias -> canonical name.
+create table if not exists consultant_aliases (
+    alias varchar primary key,
+    consultant varchar not null
+);
+
+create table if not exists clients (
+    client varchar primary key,
+    contract_hours_per_month double,
+    sla_tier varchar
+);
+
+create table if not exists settings (
+    key varchar primary key,
+    value json
+);
+
+-- Manager-saved column mappings, reused when the same header row comes back.
+create table if not exists saved_mappings (
+    name varchar primary key,
+    kind varchar not null,
+    mapping json not null,
+    saved_at timestamp
+);
