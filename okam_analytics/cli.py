@@ -45,7 +45,9 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--as-of", dest="as_of")
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
-    p.add_argument("--grain", choices=["client", "consultant", "week", "month", "ticket", "priority"])
+    p.add_argument(
+        "--grain", choices=["client", "consultant", "week", "month", "ticket", "priority"]
+    )
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--settings")
 

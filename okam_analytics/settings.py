@@ -69,9 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Case-insensitive words marking absence.",
     ),
     Setting("escalation.priorities", ["P1", "P2"], list, "Priorities that count as escalated."),
-    Setting(
-        "escalation.include_reassigned", False, bool, "Reassigned tickets count as escalated."
-    ),
+    Setting("escalation.include_reassigned", False, bool, "Reassigned tickets count as escalated."),
     Setting("escalation.sla", DEFAULT_SLA, dict, "SLA targets per priority and their clock."),
     Setting("calendar.timezone", "Europe/Paris", str, "Time zone of the business calendar."),
     Setting("calendar.windows", DEFAULT_WINDOWS, dict, "Opening windows per weekday."),
@@ -154,6 +152,8 @@ def load_file(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise SettingsError(f"Settings file not found: {path}") from exc
     except json.JSONDecodeError as exc:
-        raise SettingsError(f"Settings file {path} is not valid JSON: {exc.msg} at line {exc.lineno}.") from exc
+        raise SettingsError(
+            f"Settings file {path} is not valid JSON: {exc.msg} at line {exc.lineno}."
+        ) from exc
     merge(defaults(), data)
     return data

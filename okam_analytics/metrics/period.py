@@ -49,7 +49,11 @@ def parse_day(value: str | date | None, what: str) -> date | None:
 
 def year_before(day: date) -> date:
     """The first day of the 12 months that end on day (inclusive)."""
-    same_day = day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
+    same_day = (
+        day.replace(year=day.year - 1, day=28)
+        if (day.month, day.day) == (2, 29)
+        else day.replace(year=day.year - 1)
+    )
     return same_day + timedelta(days=1)
 
 
