@@ -1,0 +1,59 @@
+"""Okam Analytics: navigation, the shared sidebar filters (kept in the URL), then the page."""
+
+import streamlit as st
+
+from okam_analytics import db
+from okam_analytics.ui import data, render, state
+from okam_analytics.ui.text import t
+
+st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":material/insights:")
+
+# Section title key -> pages (file, title key, icon, url_path). The URL path names the page in links.
+PAGES = {
+    "nav.section.overview": [
+        ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ],
+    "nav.section.analyse": [
+        ("pages/knowledge.py", "nav.knowledge", ":material/school:", "knowledge"),
+        ("pages/workload.py", "nav.workload", ":material/work_history:", "workload"),
+        ("pages/escalations.py", "nav.escalations", ":material/priority_high:", "escalations"),
+        ("pages/client.py", "nav.client", ":material/handshake:", "client"),
+    ],
+    "nav.section.data": [
+        ("pages/import_data.py", "nav.import", ":material/upload_file:", "import"),
+        ("pages/settings.py", "nav.settings", ":material/settings:", "settings"),
+    ],
+}
+
+
+def page(path: str, title_key: str, icon: str, url_path: str) -> st.Page:
+    return st.Page(path, title=t(title_key), icon=icon, url_path=url_path)
+
+
+try:
+    con = data.cursor()
+except db.DatabaseBusy:
+    st.error(t("ui.db_busy"))
+    st.stop()
+
+if data.import_count(con) == 0:
+    with st.spinner(t("ui.sample_loading")):
+        render.show_messages(data.ensure_sample(con), kind="info")
+
+shared = state.is_shared_view()
+if shared:
+    # A share link sees one client's steering view only: no menu, no sidebar listing clients.
+    current = st.navigation([page(*PAGES["nav.section.analyse"][3])], position="hidden")
+else:
+    current = st.navigation(
+        {t(section): [page(*spec) for spec in specs] for section, specs in PAGES.items()}
+    )
+    state.sidebar_filters(con)
+    link_slot = state.link_box(current.url_path)
+    if current.url_path != "import":
+        render.sample_banner(con)
+
+current.run()
+
+if not shared:
+    state.show_link(link_slot, current.url_path)

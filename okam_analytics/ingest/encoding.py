@@ -1,0 +1,201 @@
+"""Find a text export's encoding and hand DuckDB a UTF-8 file, in streamed chunks.
+
+One pass hashes the raw bytes, checks UTF-8 and counts lines; files in UTF-16 or
+Windows-1252 are transcoded to a UTF-8 file in the work folder (DuckDB's own
+`encoding=` reads neither UTF-16 BE nor Windows-1252's euro sign correctly).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import itertools
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from okam_analytics.ingest.refused import ImportRefused
+
+CHUNK_BYTES = 4 * 1024 * 1024
+_TAIL_BYTES = 4096
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# Control characters that never occur in a text export (tab, LF, CR excepted).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+Source = bytes | os.PathLike
+
+
+@dataclass
+class TextFile:
+    """A UTF-8 file DuckDB can read, and what we learnt about the original bytes."""
+
+    path: Path
+    encoding: str
+    sha256: str
+    newline: str  # "\n" (also for CRLF files) or "\r" (old Mac files)
+    content_lines: int  # physical lines up to the last non-empty one
+
+
+@dataclass
+class _Scan:
+    sha256: str = ""
+    newlines: int = 0
+    tail: bytes = b""
+    bad_line: int | None = None  # line of the first byte that is not UTF-8
+    bad_byte: int = 0
+    nul_line: int | None = None
+
+
+def iter_chunks(source: Source) -> Iterator[bytes]:
+    """The raw bytes in chunks, from memory or streamed from disk."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        view = memoryview(source)
+        for start in range(0, len(view), CHUNK_BYTES):
+            yield bytes(view[start : start + CHUNK_BYTES])
+        return
+    with open(source, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            yield chunk
+
+
+def head_encoding(head: bytes) -> str:
+    """Encoding family from the byte-order mark or the NUL pattern of UTF-16 without one."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ImportRefused("The file is UTF-32 text; re-export it as UTF-8 or UTF-16.")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4 and odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if len(head) >= 4 and even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return "utf-8"
+
+
+def newline_of(text: str) -> str:
+    """LF (which covers CRLF) unless the text only has bare CRs."""
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def _content_lines(newlines: int, tail: bytes, newline: bytes) -> int:
+    """Lines up to the last non-empty one: DuckDB skips the empty lines at the end."""
+    body = tail.rstrip(b"\r\n")
+    trailing = tail[len(body) :].count(newline)
+    return newlines - trailing + 1 if body or newlines > trailing else 0
+
+
+def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
+    """Hash, count lines, find NULs and the first non-UTF-8 byte, copying to sink if given."""
+    scan, sha, carry = _Scan(), hashlib.sha256(), b""
+    for chunk in iter_chunks(source):
+        sha.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+        if scan.nul_line is None and b"\x00" in chunk:
+            scan.nul_line = scan.newlines + chunk[: chunk.index(b"\x00")].count(newline) + 1
+        if scan.bad_line is None:
+            data = carry + chunk  # carry: an incomplete sequence, never a newline
+            try:
+                carry = data[codecs.utf_8_decode(data, "strict", False)[1] :]
+            except UnicodeDecodeError as exc:
+                scan.bad_line = scan.newlines + data[: exc.start].count(newline) + 1
+                scan.bad_byte = data[exc.start]
+        scan.newlines += chunk.count(newline)
+        scan.tail = (scan.tail + chunk)[-_TAIL_BYTES:]
+    if carry and scan.bad_line is None:
+        scan.bad_line, scan.bad_byte = scan.newlines + 1, carry[0]
+    scan.sha256 = sha.hexdigest()
+    return scan
+
+
+def _transcode_cp1252(source: Source, target: Path, scan: _Scan) -> None:
+    """Rewrite a Windows-1252 file as UTF-8, refusing it if it does not read as such text."""
+    sequences = stray = 0
+    with open(target, "wb") as out:
+        for chunk in iter_chunks(source):
+            try:
+                text = chunk.decode("cp1252")
+            except UnicodeDecodeError:
+                text = "\x00"  # a byte Windows-1252 leaves undefined: not text either
+            covered = sum(len(seq) for seq in _UTF8_SEQUENCE.findall(chunk))
+            sequences += covered
+            stray += len(chunk) - len(chunk.translate(None, _HIGH_BYTES)) - covered
+            if _CONTROL.search(text):
+                break
+            out.write(text.encode("utf-8"))
+        else:
+            if stray >= sequences:
+                return
+    where = f"line {scan.bad_line} has a byte (0x{scan.bad_byte:02X}) that is not valid UTF-8"
+    raise ImportRefused(
+        f"The file's text encoding could not be read: {where}, and the file is not "
+        "Windows-1252 (latin-1) text either. Re-export it as UTF-8, or fix that line."
+    )
+
+
+def _transcode_utf16(source: Source, codec: str, target: Path, newline: str) -> _Scan:
+    """Hash and rewrite a UTF-16 file as UTF-8, refusing undecodable or binary content."""
+    scan, sha = _Scan(), hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    with open(target, "wb") as out:
+        for chunk in itertools.chain(iter_chunks(source), [b""]):
+            sha.update(chunk)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                text = chunk.decode(codec, errors="replace")
+                line = scan.newlines + text[: text.find("\ufffd")].count(newline) + 1
+                raise ImportRefused(
+                    f"The file is UTF-16 text but line {line} holds bytes that are not valid "
+                    "UTF-16; re-export it."
+                ) from None
+            if "\x00" in text:
+                line = scan.newlines + text[: text.index("\x00")].count(newline) + 1
+                raise ImportRefused(_binary_message(line))
+            scan.newlines += text.count(newline)
+            data = text.encode("utf-8")
+            out.write(data)
+            scan.tail = (scan.tail + data)[-_TAIL_BYTES:]
+    scan.sha256 = sha.hexdigest()
+    return scan
+
+
+def _binary_message(line: int) -> str:
+    return (
+        f"The file contains binary data (a NUL byte on line {line}): it is not a text "
+        "export. Upload the CSV or .xlsx file produced by the tool."
+    )
+
+
+def prepare_text(source: Source, head: bytes, workdir: Path) -> TextFile:
+    """Check the encoding of a text export and make sure DuckDB gets UTF-8."""
+    family = head_encoding(head)
+    copy = workdir / "export.csv"
+    if family.startswith("utf-16"):
+        newline = newline_of(head[: len(head) // 2 * 2].decode(family, errors="replace"))
+        scan = _transcode_utf16(source, family, copy, newline)
+        lines = _content_lines(scan.newlines, scan.tail, newline.encode())
+        return TextFile(copy, family, scan.sha256, newline, lines)
+    newline = newline_of(head.decode("latin-1"))
+    in_memory = isinstance(source, bytes | bytearray | memoryview)
+    if in_memory:  # DuckDB reads files: an upload is written out while it is scanned
+        with open(copy, "wb") as sink:
+            scan = _scan_utf8(source, newline.encode(), sink)
+    else:
+        scan = _scan_utf8(source, newline.encode(), None)
+    if scan.nul_line is not None:
+        raise ImportRefused(_binary_message(scan.nul_line))
+    lines = _content_lines(scan.newlines, scan.tail, newline.encode())
+    if scan.bad_line is None:
+        return TextFile(copy if in_memory else Path(source), family, scan.sha256, newline, lines)
+    _transcode_cp1252(source, copy, scan)
+    return TextFile(copy, "cp1252", scan.sha256, newline, lines)

@@ -1,0 +1,207 @@
+"""Write one inspected file into the database: one transaction, versions, current winners."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from okam_analytics import db, settings
+
+if TYPE_CHECKING:
+    from okam_analytics.ingest.service import ImportPlan
+
+# Imports and undos change shared tables: one at a time per process.
+LOCK = threading.Lock()
+BATCH_ROWS = 500_000
+Progress = Callable[[float, str], None] | None
+
+TICKET_VERSION_COLUMNS = [
+    "ticket_id", "client", "title", "category", "priority", "priority_raw", "status",
+    "status_raw", "assignee", "team", "created_at", "first_response_at", "resolved_at",
+    "closed_at", "escalation_level", "reassignment_count", "reopen_count", "source_sla_met",
+    "source_resolution_minutes", "source_resolution_business_minutes",
+    "source_response_minutes",
+]  # fmt: skip
+EVENT_VERSION_COLUMNS = ["ticket_id", "event_at", "status_raw", "assignee", "team", "priority"]
+ENTRY_VERSION_COLUMNS = [
+    "entry_key", "work_date", "started_at", "consultant", "client", "project", "task",
+    "ticket_id", "hours", "is_billable", "description",
+]  # fmt: skip
+REFRESH = {"tickets": "current_tickets_refresh", "timesheets": "current_time_entries_refresh"}
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run the statements of sql/<name>.sql one by one (each gets the parameters it names)."""
+    for statement in db.sql_text(name).split(";\n"):
+        if statement.strip() and not all(
+            line.strip().startswith("--") or not line.strip() for line in statement.splitlines()
+        ):
+            db.run_sql(con, statement, **params)
+
+
+def stream(private: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """An Arrow record-batch reader over a query of the import's private connection."""
+    return private.sql(sql).to_arrow_reader(BATCH_ROWS)
+
+
+def insert_from(con: duckdb.DuckDBPyConnection, reader: Any, sql: str, **params: Any) -> None:
+    """Run an insert whose source relation `incoming` is an Arrow stream."""
+    con.register("incoming", reader)
+    try:
+        db.run_sql(con, sql, **params)
+    finally:
+        con.unregister("incoming")
+
+
+def _columns(names: list[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def record_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> int:
+    """Insert the imports row; return its import_id."""
+    import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
+    period_start, period_end = plan.period
+    con.execute(
+        "insert into imports (import_id, kind, preset, file_name, sha256, encoding, delimiter,"
+        " sheet, date_format, rows_read, rows_loaded, rows_rejected, rows_warned, period_start,"
+        " period_end, imported_at, status) values ($id, $kind, $preset, $file, $sha, $enc, $delim,"
+        " $sheet, $fmt, $read, $loaded, $rejected, $warned, $start, $end, $at, 'active')",
+        {
+            "id": import_id, "kind": plan.kind, "preset": plan.preset, "file": plan.file_name,
+            "sha": plan.sha256, "enc": plan.encoding, "delim": plan.delimiter, "sheet": plan.sheet,
+            "fmt": plan.date_format, "read": plan.rows_read, "loaded": plan.rows_loadable,
+            "rejected": plan.rows_rejected, "warned": plan.rows_warned, "start": period_start,
+            "end": period_end, "at": datetime.now().replace(microsecond=0),
+        },
+    )  # fmt: skip
+    return import_id
+
+
+def write_findings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int) -> None:
+    """Rejects and warnings of the file, with their lines."""
+    reader = stream(plan.private, 'select line, "column", value, reason, severity from findings')
+    insert_from(
+        con,
+        reader,
+        'insert into import_rejects (import_id, line, "column", value, reason, severity)'
+        ' select $import_id, line, "column", value, reason, severity from incoming',
+        import_id=import_id,
+    )
+
+
+def write_versions(
+    con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int, patterns: list[str]
+) -> None:
+    """This file's rows as versions tagged with its import_id and source."""
+    ids = {"import_id": import_id, "source": plan.preset}
+    if plan.kind == "timesheets":
+        cols = _columns(ENTRY_VERSION_COLUMNS)
+        sql = (
+            f"insert into time_entry_versions by name select {cols}, $source as source,"
+            " okam_is_absence(project, task, $patterns) as is_absence,"
+            " $import_id as import_id from incoming"
+        )
+        insert_from(
+            con,
+            stream(plan.private, f"select {cols} from canonical"),
+            sql,
+            patterns=patterns,
+            **ids,
+        )
+        return
+    table = "collapsed_tickets" if plan.event_log else "canonical"
+    cols = _columns(TICKET_VERSION_COLUMNS)
+    sql = f"insert into ticket_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
+    insert_from(con, stream(plan.private, f"select {cols} from {table}"), sql, **ids)
+    if plan.event_log:
+        cols = _columns(EVENT_VERSION_COLUMNS)
+        sql = f"insert into ticket_event_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
+        insert_from(con, stream(plan.private, f"select {cols} from collapsed_events"), sql, **ids)
+
+
+def write_names(con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int | None) -> None:
+    """New consultants (with the file's team/role) and clients of the current rows."""
+    if plan.kind == "timesheets":
+        names = "select consultant as name, team, role from canonical"
+    else:
+        table = "collapsed_tickets" if plan.event_log else "canonical"
+        names = f"select assignee as name, team, cast(null as varchar) as role from {table}"
+    summary = f"select name, mode(team) as team, mode(role) as role from ({names}) group by name"
+    con.register("incoming_names", plan.private.sql(summary).to_arrow_table())
+    try:
+        db.execute(con, "consultants_upsert")
+    finally:
+        con.unregister("incoming_names")
+    db.execute(con, "clients_upsert", import_id=import_id)
+
+
+def recompute(
+    con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None, patterns: list[str]
+) -> None:
+    """Current rows of the keys an import carries (None: every key) from the active versions."""
+    con.execute(db.sql_text("ingest_main_macros"))
+    run_script(con, REFRESH[kind], import_id=import_id, absence_patterns=patterns)
+
+
+def write_import(
+    con: duckdb.DuckDBPyConnection, plan: ImportPlan, progress: Progress = None
+) -> int:
+    """Everything of one file in one transaction; return the new import_id."""
+    report = progress or (lambda fraction, message: None)
+    patterns = settings.load(con)["workload"]["absence_patterns"]
+    con.execute(db.sql_text("ingest_main_macros"))
+    con.begin()
+    try:
+        import_id = record_import(con, plan)
+        write_findings(con, plan, import_id)
+        report(0.2, "versions")
+        write_versions(con, plan, import_id, patterns)
+        report(0.6, "current")
+        recompute(con, plan.kind, import_id, patterns)
+        write_names(con, plan, import_id)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    report(1.0, "done")
+    return import_id
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Mark an active import undone and bring back the versions it had superseded."""
+    rows = con.execute(
+        "select kind, status from imports where import_id = $id", {"id": import_id}
+    ).fetchall()
+    if not rows:
+        raise ValueError(f"There is no import {import_id}.")
+    row = rows[0]
+    if row[1] != "active":
+        raise ValueError(f"Import {import_id} is already undone.")
+    patterns = settings.load(con)["workload"]["absence_patterns"]
+    con.begin()
+    try:
+        con.execute("update imports set status = 'undone' where import_id = $id", {"id": import_id})
+        recompute(con, row[0], import_id, patterns)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every current table (aliases or absence patterns changed)."""
+    patterns = settings.load(con)["workload"]["absence_patterns"]
+    con.begin()
+    try:
+        for kind in REFRESH:
+            recompute(con, kind, None, patterns)
+        db.execute(con, "consultants_from_current")
+        db.execute(con, "clients_upsert", import_id=None)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

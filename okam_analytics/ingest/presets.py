@@ -1,0 +1,150 @@
+"""Import presets: one declarative TOML per tool, loaded and matched against a header row."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
+KINDS = ("tickets", "timesheets")
+GENERIC = {"tickets": "generic_tickets", "timesheets": "generic_timesheets"}
+
+# A column source: one header, a list of candidate headers, or {concat = [...], sep = " "}.
+ColumnSpec = str | list[str] | dict[str, Any]
+
+
+class UnknownPreset(KeyError):
+    """A preset name that no TOML file defines."""
+
+    def __str__(self) -> str:
+        names = ", ".join(sorted(all_presets()))
+        return f"Unknown preset '{self.args[0]}' (known: {names})."
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    kind: str
+    detect: list[str] = field(default_factory=list)
+    date_formats: list[str] = field(default_factory=list)
+    time_formats: list[str] = field(default_factory=list)
+    decimal: str = "."
+    duration: str = "decimal"
+    null_values: list[str] = field(default_factory=list)
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    split_last: dict[str, str] = field(default_factory=dict)
+    priority: dict[str, str] = field(default_factory=dict)  # normalised word -> P1..P4
+    status: dict[str, str] = field(default_factory=dict)  # normalised word -> open|pending|...
+    boolean: dict[str, bool] = field(default_factory=dict)  # normalised word -> bool
+    event_log: dict[str, Any] | None = None
+
+    @property
+    def is_generic(self) -> bool:
+        """A fallback preset that matches columns by synonyms rather than by tool."""
+        return self.name in GENERIC.values()
+
+
+def normalise_word(text: str) -> str:
+    """Casefold, strip accents and collapse whitespace: how headers and words are compared."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", bare).strip().lower()
+
+
+def _vocabulary(table: dict[str, Any]) -> dict[str, Any]:
+    return {normalise_word(k): v for k, v in table.items()}
+
+
+def parse_preset(data: dict[str, Any]) -> Preset:
+    """A Preset from the dict of one TOML file."""
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ValueError(f"Preset {data.get('name')!r} has an unknown kind {kind!r}.")
+    return Preset(
+        name=data["name"],
+        label=data.get("label", data["name"]),
+        kind=kind,
+        detect=list(data.get("detect", [])),
+        date_formats=list(data.get("date_formats", [])),
+        time_formats=list(data.get("time_formats", [])),
+        decimal=data.get("decimal", "."),
+        duration=data.get("duration", "decimal"),
+        null_values=[str(v) for v in data.get("null_values", [])],
+        columns=dict(data.get("columns", {})),
+        split_last=dict(data.get("split_last", {})),
+        priority=_vocabulary(data.get("priority", {})),
+        status=_vocabulary(data.get("status", {})),
+        boolean=_vocabulary(data.get("boolean", {})),
+        event_log=data.get("event_log"),
+    )
+
+
+@cache
+def all_presets() -> dict[str, Preset]:
+    """Every preset of okam_analytics/presets/, by name."""
+    found: dict[str, Preset] = {}
+    for path in sorted(PRESET_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            preset = parse_preset(tomllib.load(handle))
+        found[preset.name] = preset
+    return found
+
+
+def get(name: str) -> Preset:
+    """The preset called name, or UnknownPreset."""
+    try:
+        return all_presets()[name]
+    except KeyError:
+        raise UnknownPreset(name) from None
+
+
+def generic(kind: str) -> Preset:
+    """The synonym-matching fallback preset of a kind."""
+    return get(GENERIC[kind])
+
+
+def header_index(headers: list[str]) -> dict[str, str]:
+    """Normalised header -> header as written (first occurrence wins)."""
+    index: dict[str, str] = {}
+    for header in headers:
+        index.setdefault(normalise_word(header), header)
+    return index
+
+
+def candidates(spec: ColumnSpec) -> list[str]:
+    """The header names a column spec may refer to."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, list):
+        return [str(s) for s in spec]
+    return [str(s) for s in spec.get("concat", [])]
+
+
+def detect(headers: list[str], kind: str | None = None) -> list[tuple[Preset, float]]:
+    """Presets ranked by fit to a header row: tool presets whose detect headers are all present
+    first (score >= 1), then the generic presets (score < 1, the share of their fields found)."""
+    index = header_index(headers)
+    ranked: list[tuple[Preset, float]] = []
+    for preset in all_presets().values():
+        if kind and preset.kind != kind:
+            continue
+        if preset.is_generic:
+            found = sum(
+                any(normalise_word(c) in index for c in candidates(spec))
+                for spec in preset.columns.values()
+            )
+            ranked.append((preset, round(0.9 * found / max(len(preset.columns), 1), 3)))
+        elif preset.detect and all(normalise_word(h) in index for h in preset.detect):
+            mapped = sum(
+                all(normalise_word(c) in index for c in candidates(spec))
+                for spec in preset.columns.values()
+            )
+            ranked.append((preset, round(1 + len(preset.detect) + mapped / 100, 3)))
+    ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
+    return ranked

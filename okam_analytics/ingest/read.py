@@ -1,0 +1,153 @@
+"""Read a ticket or timesheet export (CSV or .xlsx; bytes or a path) into a private DuckDB table.
+
+First 64 KB are sniffed in Python (kind of file, encoding, delimiter, header row); the bulk
+is read by DuckDB (read_csv) or streamed from openpyxl in batches. See docs in SPEC section 3.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from okam_analytics.ingest import csv_load, encoding, sniff, table, xlsx
+from okam_analytics.ingest.encoding import Source
+from okam_analytics.ingest.refused import ImportRefused
+
+__all__ = ["ImportRefused", "RawTable", "read_export"]
+
+READ_MEMORY_LIMIT = "2GB"
+_SPACE_AND_MARKS = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"
+
+
+@dataclass
+class RawTable:
+    """An export as read: one text column per header plus __line, in a private connection."""
+
+    con: duckdb.DuckDBPyConnection
+    table: str
+    headers: list[str]
+    duplicate_headers: list[str]
+    blank_headers: int
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    sheets: list[str]
+    header_line: int
+    rows_read: int
+    sha256: str
+    file_name: str
+    columns: list[str] = field(default_factory=list)  # names in `table`, in header order
+
+    def close(self) -> None:
+        """Release the private connection (and any spilled data)."""
+        self.con.close()
+
+
+def _private_connection() -> duckdb.DuckDBPyConnection:
+    # A directory DuckDB creates only if it spills, and removes when the connection closes.
+    spill = Path(tempfile.gettempdir()) / f"okam_read_{os.getpid()}_{secrets.token_hex(6)}"
+    return duckdb.connect(
+        ":memory:", config={"memory_limit": READ_MEMORY_LIMIT, "temp_directory": str(spill)}
+    )
+
+
+def _head(source: Source) -> tuple[bytes, bool]:
+    """The first bytes, and whether they are the whole file."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(memoryview(source)[: sniff.HEAD_BYTES + 1])
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(sniff.HEAD_BYTES + 1)
+    return data[: sniff.HEAD_BYTES], len(data) <= sniff.HEAD_BYTES
+
+
+def _sha256(source: Source) -> str:
+    digest = hashlib.sha256()
+    for chunk in encoding.iter_chunks(source):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text_sample(path: Path) -> tuple[str, bool]:
+    """The decoded start of the UTF-8 file, and whether the file goes on after it."""
+    with open(path, "rb") as handle:
+        data = handle.read(sniff.HEAD_BYTES + 1)
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    text = decoder.decode(data[: sniff.HEAD_BYTES], final=len(data) <= sniff.HEAD_BYTES)
+    return text.removeprefix("\ufeff"), len(data) > sniff.HEAD_BYTES
+
+
+def _read_text(con, source: Source, head: bytes, max_rows: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
+        text = encoding.prepare_text(source, head, Path(work))
+        sample, truncated = _text_sample(text.path)
+        sniff.refuse_markup(sample)
+        layout = sniff.sniff_csv(sample, text.newline, truncated)
+        csv_load.load_csv(con, text, layout, max_rows)
+    names, rows = table.finish_table(con, layout.header_cells, len(layout.header_cells))
+    return dict(
+        names=names, rows=rows, encoding=text.encoding, delimiter=layout.delimiter, sheet=None,
+        sheets=[], header_line=layout.header_line, sha256=text.sha256,
+    )  # fmt: skip
+
+
+def _read_workbook(con, source: Source, sheet: str | None, max_rows: int) -> dict:
+    found = xlsx.load_xlsx(con, source, sheet, max_rows)
+    names, rows = table.finish_table(con, found.header_cells, found.width)
+    return dict(
+        names=names, rows=rows, encoding=None, delimiter=None, sheet=found.sheet,
+        sheets=found.sheets, header_line=found.header_line, sha256=_sha256(source),
+    )  # fmt: skip
+
+
+def read_export(
+    source: bytes | os.PathLike,
+    file_name: str,
+    sheet: str | None = None,
+    max_rows: int = 20_000_000,
+) -> RawTable:
+    """Read a CSV or .xlsx export into a RawTable, or raise ImportRefused naming the problem.
+
+    file_name is only a label for messages and records: it is never opened.
+    """
+    if isinstance(source, str):
+        source = Path(source)
+    head, whole = _head(source)
+    if whole and not head.strip(_SPACE_AND_MARKS):
+        raise ImportRefused("The file is empty.")
+    kind = sniff.file_kind(head)
+    con = _private_connection()
+    try:
+        if kind == "zip":
+            found = _read_workbook(con, source, sheet, max_rows)
+        else:
+            found = _read_text(con, source, head, max_rows)
+        if found["rows"] == 0:
+            raise ImportRefused("The file has a header row but no data rows.")
+    except BaseException:
+        con.close()
+        raise
+    names: table.Columns = found["names"]
+    return RawTable(
+        con=con,
+        table=table.TABLE,
+        headers=names.headers,
+        duplicate_headers=names.duplicate_headers,
+        blank_headers=names.blank_headers,
+        encoding=found["encoding"],
+        delimiter=found["delimiter"],
+        sheet=found["sheet"],
+        sheets=found["sheets"],
+        header_line=found["header_line"],
+        rows_read=found["rows"],
+        sha256=found["sha256"],
+        file_name=file_name,
+        columns=names.columns,
+    )

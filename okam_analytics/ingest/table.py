@@ -1,0 +1,98 @@
+"""The `raw_rows` table both readers fill: give its columns the header names, drop empty rows."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+TABLE = "raw_rows"
+LINE = "__line"
+
+
+@dataclass
+class Columns:
+    """Header texts and the unique column names made from them."""
+
+    headers: list[str]
+    columns: list[str]
+    duplicate_headers: list[str]
+    blank_headers: int
+
+
+def quote(name: str) -> str:
+    """A column name as a DuckDB identifier (quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def header_key(text: str) -> str:
+    """How headers are compared: casefolded, accents stripped, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def column_names(cells: Sequence[str | None]) -> Columns:
+    """Trimmed headers, blanks named column_<n>, repeats suffixed ' (2)' in the column names."""
+    headers, named = [], []
+    for position, cell in enumerate(cells, start=1):
+        text = (cell or "").strip().lstrip("\ufeff").strip()
+        if text:
+            named.append(text)
+        headers.append(text or f"column_{position}")
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for text in named:
+        key = header_key(text)
+        if key in seen and seen[key] not in duplicates:
+            duplicates.append(seen[key])
+        seen.setdefault(key, text)
+    # DuckDB column names are case-insensitive, so uniqueness is judged casefolded.
+    used, columns = {LINE}, []
+    for text in headers:
+        name, repeat = text, 1
+        while name.casefold() in used:
+            repeat += 1
+            name = f"{text} ({repeat})"
+        used.add(name.casefold())
+        columns.append(name)
+    return Columns(headers, columns, duplicates, len(headers) - len(named))
+
+
+def _drop_empty_trailing(con: duckdb.DuckDBPyConnection, cells: list[str | None]) -> list:
+    """Columns at the right with no header and no value are export artefacts: drop them."""
+    width = len(cells)
+    counts = con.execute(
+        f"select {', '.join(f'count(c{i})' for i in range(1, width + 1))} from {TABLE}"
+    ).fetchone()
+    while width > 1 and not (cells[width - 1] or "").strip() and counts[width - 1] == 0:
+        con.execute(f"alter table {TABLE} drop column c{width}")
+        width -= 1
+    return cells[:width]
+
+
+def _rename(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    internal = [f"c{i}" for i in range(1, len(columns) + 1)]
+    if {c.casefold() for c in columns} & set(internal):
+        # A header literally named like a loading column: move them all out of the way first.
+        prefix = f"__{secrets.token_hex(4)}_"
+        for old in internal:
+            con.execute(f"alter table {TABLE} rename column {old} to {prefix}{old}")
+        internal = [prefix + old for old in internal]
+    for old, new in zip(internal, columns, strict=True):
+        con.execute(f"alter table {TABLE} rename column {old} to {quote(new)}")
+
+
+def finish_table(
+    con: duckdb.DuckDBPyConnection, header_cells: Sequence[str | None], width: int
+) -> tuple[Columns, int]:
+    """Name the columns c1..c<width> of raw_rows after the header, drop empty rows; count rows."""
+    cells = _drop_empty_trailing(con, [*header_cells, *[None] * (width - len(header_cells))])
+    names = column_names(cells)
+    values = ", ".join(f"c{i}" for i in range(1, len(cells) + 1))
+    con.execute(f"delete from {TABLE} where coalesce({values}, NULL) is null")
+    _rename(con, names.columns)
+    (rows,) = con.execute(f"select count(*) from {TABLE}").fetchone()
+    return names, rows

@@ -1,0 +1,203 @@
+-- Redundancy status counts of the active clients at several as-of dates (month ends), in one pass.
+--
+-- Evidence is cut into segments at every point T and at every window and activity edge
+-- (T - window_days, T - active_days), so each point's window is a run of whole segments.
+-- Decay is factored out: 0.5 ^ ((T - d) / h) = 0.5 ^ ((R - d) / h) * 2 ^ ((R - T) / h), with
+-- R the last point, so one sum per (consultant, client, segment) serves every point.
+-- Only pairs that could be knowers are scored per point: knowledge never exceeds the pair's
+-- undecayed evidence, so a pair whose total evidence is below the floor or below min_share of
+-- the client's knowledge at T cannot be a knower at T (this keeps sparse pairs out).
+-- Params: $points_on (date list), $half_life_days, $window_days, $ticket_weight, $knower_floor,
+--         $min_share, $target_knowers, $active_days.
+with
+
+points as (
+    select distinct unnest($points_on::date[]) as point_on
+),
+
+edges as (
+    select point_on as edge_on from points
+    union
+    select point_on - ceil($window_days)::integer from points
+    union
+    select point_on - ceil($active_days)::integer from points
+),
+
+-- segment s holds the days in (edge s-1, edge s]
+edge_index as (
+    select edge_on, row_number() over (order by edge_on) as seg from edges
+),
+
+bounds as (
+    select min(edge_on) as first_edge_on, max(edge_on) as reference_on from edges
+),
+
+days as (
+    select unnest(generate_series(first_edge_on + 1, reference_on, interval 1 day))::date as day_on
+    from bounds
+),
+
+day_segments as (
+    select d.day_on, e.seg
+    from days d
+    asof join edge_index e on d.day_on <= e.edge_on
+),
+
+point_segments as (
+    select p.point_on, hi.seg as hi_seg, lo.seg as lo_seg, act.seg as active_seg
+    from points p
+    join edge_index hi on hi.edge_on = p.point_on
+    join edge_index lo on lo.edge_on = p.point_on - ceil($window_days)::integer
+    join edge_index act on act.edge_on = p.point_on - ceil($active_days)::integer
+),
+
+-- evidence, as in knowledge_scores.sql
+entry_evidence as (
+    select consultant, client, work_date as evidence_on, hours as weight
+    from time_entries, bounds
+    where not coalesce(is_absence, false)
+      and consultant is not null and client is not null and hours is not null
+      and work_date > first_edge_on and work_date <= reference_on
+),
+
+ticket_evidence as (
+    select assignee as consultant, client,
+           coalesce(resolved_at, created_at)::date as evidence_on,
+           $ticket_weight::double as weight
+    from tickets, bounds
+    where assignee is not null and client is not null
+      and coalesce(resolved_at, created_at) >= first_edge_on + 1
+      and coalesce(resolved_at, created_at) < reference_on + 1
+),
+
+evidence as (
+    select * from entry_evidence
+    union all
+    select * from ticket_evidence
+),
+
+pair_segments as (
+    select
+        e.consultant,
+        e.client,
+        s.seg,
+        count(*) as evidence_count,
+        sum(e.weight) as weight,
+        sum(e.weight * pow(0.5, (b.reference_on - e.evidence_on) / $half_life_days::double))
+            as scaled
+    from evidence e
+    join day_segments s on e.evidence_on = s.day_on
+    cross join bounds b
+    group by e.consultant, e.client, s.seg
+),
+
+-- per client and point: total knowledge and whether the client is active
+client_segments as (
+    select client, seg, sum(evidence_count) as evidence_count, sum(scaled) as scaled
+    from pair_segments
+    group by client, seg
+),
+
+client_points as (
+    select
+        c.client,
+        p.point_on,
+        coalesce(sum(c.scaled) filter (where c.seg > p.lo_seg), 0)
+            * pow(2, (b.reference_on - p.point_on) / $half_life_days::double) as client_knowledge,
+        coalesce(sum(c.evidence_count) filter (where c.seg > p.active_seg), 0) > 0 as is_active
+    from client_segments c
+    join point_segments p on c.seg <= p.hi_seg and c.seg > least(p.lo_seg, p.active_seg)
+    cross join bounds b
+    group by c.client, p.point_on, b.reference_on
+),
+
+-- pairs that could be knowers at a point, then their exact knowledge there
+pair_weights as (
+    select consultant, client, sum(weight) as weight
+    from pair_segments
+    group by consultant, client
+    having sum(weight) + 1e-9 >= $knower_floor
+),
+
+candidates as (
+    select w.consultant, w.client, c.point_on, c.client_knowledge
+    from pair_weights w
+    join client_points c on w.client = c.client
+    where c.is_active and w.weight + 1e-9 >= $min_share * c.client_knowledge
+),
+
+-- running sums over every segment of each candidate pair, then two lookups per point
+candidate_pairs as (
+    select distinct consultant, client from candidates
+),
+
+candidate_running as (
+    select
+        c.consultant,
+        c.client,
+        e.seg,
+        sum(coalesce(s.scaled, 0)) over (
+            partition by c.consultant, c.client order by e.seg rows unbounded preceding
+        ) as running_scaled
+    from candidate_pairs c
+    cross join edge_index e
+    left join pair_segments s
+      on s.consultant = c.consultant and s.client = c.client and s.seg = e.seg
+),
+
+before_window as (
+    select c.consultant, c.client, c.point_on, c.client_knowledge,
+           upto.running_scaled as upto_scaled, below.running_scaled as before_scaled
+    from candidates c
+    join point_segments p using (point_on)
+    join candidate_running upto
+      on upto.consultant = c.consultant and upto.client = c.client and upto.seg = p.hi_seg
+    join candidate_running below
+      on below.consultant = c.consultant and below.client = c.client and below.seg = p.lo_seg
+),
+
+-- knowers per client and point (1e-9 absorbs floating error at a threshold)
+knowers as (
+    select client, point_on, count(*) as knowers
+    from (
+        select
+            client,
+            point_on,
+            client_knowledge,
+            (upto_scaled - before_scaled)
+                * pow(2, (reference_on - point_on) / $half_life_days::double) as knowledge
+        from before_window, bounds
+    )
+    where knowledge + 1e-9 >= $knower_floor
+      and knowledge + 1e-9 >= $min_share * client_knowledge
+    group by client, point_on
+),
+
+statuses as (
+    select
+        c.point_on,
+        case
+            when coalesce(k.knowers, 0) = 0 then 'uncovered'
+            when k.knowers >= $target_knowers then 'covered'
+            when k.knowers = 1 then 'single'
+            else 'thin'
+        end as status
+    from client_points c
+    left join knowers k using (client, point_on)
+    where c.is_active
+),
+
+final as (
+    select
+        points.point_on as month_end,
+        count(s.status) filter (where s.status = 'covered')::integer as covered,
+        count(s.status) filter (where s.status = 'thin')::integer as thin,
+        count(s.status) filter (where s.status = 'single')::integer as single,
+        count(s.status) filter (where s.status = 'uncovered')::integer as uncovered
+    from points
+    left join statuses s using (point_on)
+    group by points.point_on
+    order by month_end
+)
+
+select * from final

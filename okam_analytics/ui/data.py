@@ -1,0 +1,144 @@
+"""One DuckDB connection per process, results cached by data version, the bundled sample data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import streamlit as st
+
+from okam_analytics import db
+
+T = TypeVar("T")
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE_SUFFIXES = (".csv", ".xlsx")
+Message = tuple[str, dict[str, Any]]  # (text key, values) translated by the caller
+
+
+def database_key() -> str:
+    """The absolute path of the database this process serves ($OKAM_DB or data/okam.duckdb)."""
+    return str(db.database_path().resolve())
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process-wide connection; use cursor() for queries, never this object across threads."""
+    return _connection(database_key())
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the shared connection: DuckDB connections are not thread-safe, cursors are."""
+    return connection().cursor()
+
+
+@st.cache_resource(show_spinner=False)
+def import_lock() -> threading.Lock:
+    """The lock that serialises imports, undo and the sample load inside this process."""
+    return threading.Lock()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_call(_func: Callable, func_key: str, db_key: str, version: str, args, kwargs) -> Any:
+    with closing(cursor()) as con:
+        return _func(con, *args, **dict(kwargs))
+
+
+def cached_call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """func(con, *args, **kwargs), cached until an import, an undo or a settings change."""
+    with closing(cursor()) as con:
+        version = db.data_version(con)
+    key = f"{func.__module__}.{func.__qualname__}"
+    return _cached_call(func, key, database_key(), version, args, tuple(sorted(kwargs.items())))
+
+
+def invalidate() -> None:
+    """Drop every cached result (after an edit data_version does not see, e.g. a capacity)."""
+    _cached_call.clear()
+
+
+def sample_dir() -> Path:
+    """The folder of bundled sample exports ($OKAM_SAMPLE_DIR overrides data/sample)."""
+    return Path(os.environ.get("OKAM_SAMPLE_DIR") or SAMPLE_DIR)
+
+
+def sample_files(folder: Path) -> list[Path]:
+    """The sample exports of a folder, in name order (tickets and timesheets alike)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
+
+
+def load_sample_files(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Message]:
+    """Import every sample export of folder through the ingest service; problems as messages."""
+    files = sample_files(folder)
+    if not files:
+        return [("ui.sample_missing", {"folder": str(folder)})]
+    try:
+        from okam_analytics.ingest import service
+    except ImportError:
+        return [("ui.sample_no_service", {})]
+    problems: list[Message] = []
+    for path in files:
+        try:
+            plan = service.inspect(path.read_bytes(), path.name)
+            result = service.load(con, plan, accept_rejects=True)
+            reasons = result.errors if result.status == "refused" else []
+        except Exception as exc:  # the sample is a convenience: one bad file must not stop the app
+            reasons = [str(exc)]
+        if reasons:
+            problems.append(("ui.sample_failed", {"file": path.name, "reason": "; ".join(reasons)}))
+    return problems
+
+
+def import_counts(con: duckdb.DuckDBPyConnection, hashes: list[str] | None = None) -> dict:
+    """count_imports (ever), count_active, count_active_sample (sha256 among hashes)."""
+    row = db.query_df(con, "import_counts", sample_hashes=hashes or []).iloc[0]
+    return {name: int(value) for name, value in row.items()}
+
+
+def import_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many imports the database has ever recorded (active or undone)."""
+    return int(import_counts(con)["count_imports"])
+
+
+@st.cache_resource(show_spinner=False)
+def _load_sample_once(db_key: str, folder: str) -> tuple[Message, ...]:
+    with import_lock(), closing(cursor()) as con:
+        if import_count(con):
+            return ()
+        return tuple(load_sample_files(con, Path(folder)))
+
+
+def ensure_sample(con: duckdb.DuckDBPyConnection) -> list[Message]:
+    """Load the sample once into a database that never had an import; problems as messages."""
+    # "Never imported" rather than "no active import": a manager who undid the sample keeps it undone.
+    if import_count(con):
+        return []
+    return list(_load_sample_once(database_key(), str(sample_dir())))
+
+
+@st.cache_data(show_spinner=False)
+def _sample_hashes(folder: str, stamp: tuple) -> list[str]:
+    return [hashlib.sha256(Path(folder, name).read_bytes()).hexdigest() for name, *_ in stamp]
+
+
+def sample_hashes(folder: Path) -> list[str]:
+    """The sha256 of each sample export (cached while the files are unchanged)."""
+    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sample_files(folder))
+    return _sample_hashes(str(folder), stamp)
+
+
+def is_sample_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when there are active imports and every one of them is a bundled sample file."""
+    counts = import_counts(con, sample_hashes(sample_dir()))
+    return 0 < counts["count_active"] == counts["count_active_sample"]

@@ -1,0 +1,65 @@
+"""Safe rendering: data is always shown as text, never as HTML or live Markdown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from okam_analytics.ui import data, text
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+MAX_SHOWN_CHARS = 80
+
+
+def escape_markdown(value: object) -> str:
+    """value as literal text inside Markdown (links, images, emphasis disarmed), shortened."""
+    shown = str(value)
+    if len(shown) > MAX_SHOWN_CHARS:
+        shown = shown[: MAX_SHOWN_CHARS - 1] + "…"
+    return MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+
+
+def escape_values(values: Mapping[str, Any]) -> dict[str, str]:
+    """Escape every value of a message, ready for t(key, **values) shown as Markdown."""
+    return {name: escape_markdown(value) for name, value in values.items()}
+
+
+def show_messages(messages: list[tuple[str, dict]], kind: str = "warning") -> None:
+    """Show (text key, values) messages as st.warning / st.info / st.error boxes."""
+    box = {"warning": st.warning, "info": st.info, "error": st.error}[kind]
+    for key, values in messages:
+        box(text.t(key, **escape_values(values)))
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    column_config: Mapping[str, Any] | None = None,
+    height: int | str = "auto",
+    key: str | None = None,
+) -> None:
+    """A DataFrame as an interactive grid (cells are text, never HTML); a note when empty."""
+    if frame.empty:
+        st.caption(text.t("ui.no_rows"))
+        return
+    shown = frame.rename(columns=dict(labels)) if labels else frame
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=dict(column_config) if column_config else None,
+        key=key,
+    )
+
+
+def sample_banner(con: duckdb.DuckDBPyConnection) -> None:
+    """The banner shown while only the bundled sample data is loaded."""
+    if data.is_sample_only(con):
+        st.info(text.t("ui.sample_banner"), icon=":material/science:")

@@ -1,0 +1,37 @@
+"""User-facing text for the current language: the sidebar choice, else ?lang=, else the setting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from okam_analytics import i18n, settings
+from okam_analytics.ui import data
+
+LANG_KEY = "sidebar_lang"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def default_language() -> str:
+    """The language from the `ui.language` setting (English when unset or unknown)."""
+    lang = data.cached_call(_setting_language)
+    return lang if lang in i18n.LANGUAGES else "en"
+
+
+def _setting_language(con) -> str:
+    return settings.load(con)["ui"]["language"]
+
+
+def current_language() -> str:
+    """The language of this run: the sidebar widget, else the URL's `lang`, else the setting."""
+    chosen = st.session_state.get(LANG_KEY)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    from_url = st.query_params.get("lang")
+    if from_url in i18n.LANGUAGES:
+        return from_url
+    return default_language()
+
+
+def t(key: str, **values: object) -> str:
+    """The text of key in the current language, formatted with values."""
+    return i18n.translate(key, current_language(), **values)
