@@ -83,5 +83,5 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
         "select coalesce(max(import_id), 0), count(*) filter (where status = 'active'),"
         " (select md5(coalesce(string_agg(key || value::varchar, '|' order by key), ''))"
         "  from settings) from imports"
-    ).fetchone()
+    ).fetchall()[0]
     return f"{row[0]}-{row[1]}-{row[2]}"

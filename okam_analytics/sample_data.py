@@ -665,9 +665,9 @@ def note_texts() -> list[str]:
 
 
 # ---- GLPI tickets ------------------------------------------------------------------------------
-RESPONSE = ((18, 0.6), (40, 0.7), (90, 0.8), (180, 0.8))  # median minutes, sigma, per priority
-WORK = ((110, 0.45), (200, 0.55), (420, 0.8), (840, 0.8))  # P1 in calendar time, others business
-PRIORITY_MIX = (0.03, 0.08, 0.52, 0.37)
+RESPONSE = ((15, 0.55), (40, 0.7), (90, 0.8), (180, 0.8))  # median minutes, sigma, per priority
+WORK = ((95, 0.4), (170, 0.5), (420, 0.8), (840, 0.8))  # P1 in calendar time, others business
+PRIORITY_MIX = (0.025, 0.08, 0.52, 0.375)
 HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 1, 2, 8, 30, 50, 52, 45, 22, 30, 48, 45, 38, 26, 12, 5, 3, 2, 2, 1], float
 )

@@ -286,3 +286,10 @@ def test_escalations_beside_utilisation(con):
     assert ann["utilisation"].tolist() == [0.9375]
     bob = frame[frame["consultant"] == "Bob"]
     assert bob[["escalations", "breached_escalations"]].values.tolist() == [[3, 1]]
+
+
+def test_report_works_while_the_caller_holds_an_unfinished_result(march):
+    # DuckDB refuses register() on a connection with a pending result (period.resolve leaves one)
+    march.execute("select * from tickets").fetchone()
+    frame = escalations.report_escalations(march, cfg(), MARCH, "week")
+    assert frame["escalations"].sum() == 8

@@ -38,7 +38,7 @@ def _read_csv(width: int, pad: bool, parallel: bool, rejects: bool) -> str:
         "read_csv($path, delim = $delim, quote = '\"', escape = '\"', header = false, "
         f"auto_detect = false, skip = $skip, columns = {{{columns}}}, "
         f"null_padding = {str(pad).lower()}, parallel = {str(parallel).lower()}, "
-        f"store_rejects = {str(rejects).lower()}, ignore_errors = {str(not rejects).lower()}, "
+        f"{'store_rejects = true' if rejects else 'ignore_errors = true'}, "
         f"max_line_size = {MAX_LINE_BYTES})"
     )
 
@@ -62,7 +62,7 @@ def _check_row_cap(con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLa
     if text.content_lines - layout.data_start_line + 1 <= cap:
         return
     scan = _read_csv(layout.width, pad=True, parallel=False, rejects=False)
-    (count,) = con.execute(f"select count(*) from {scan}", _params(text, layout)).fetchone()
+    (count,) = con.execute(f"select count(*) from {scan}", _params(text, layout)).fetchall()[0]
     if count > cap:
         raise ImportRefused(
             f"The file has more than {cap:,} rows, the most one import takes; "
@@ -72,14 +72,14 @@ def _check_row_cap(con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLa
 
 def _first_reject(con: duckdb.DuckDBPyConnection, pad: bool) -> tuple[str, int] | None:
     """The earliest structural error DuckDB set aside; short rows only count when not padding."""
-    row = con.execute(
+    rows = con.execute(
         "select error_type, line_byte_position from reject_errors "
         "where $pad or error_type <> 'MISSING COLUMNS' order by line_byte_position limit 1",
         {"pad": pad},
-    ).fetchone()
-    if row:
-        return row
-    (short,) = con.execute("select count(*) from reject_errors").fetchone()
+    ).fetchall()
+    if rows:
+        return rows[0]
+    (short,) = con.execute("select count(*) from reject_errors").fetchall()[0]
     return ("MISSING COLUMNS", -1) if short else None
 
 
@@ -93,13 +93,21 @@ def _refusal(text: TextFile, layout: CsvLayout, error_type: str, position: int) 
     return ImportRefused(f"Line {line} {reason}.")
 
 
+def _trimmed(column: str) -> str:
+    """Trim spaces, tabs and line breaks; the guard skips the copy for the many clean values."""
+    edge = "(32, 9, 10, 13)"
+    return (
+        f"case when {column} = '' then null "
+        f"when ascii({column}) in {edge} or ascii(right({column}, 1)) in {edge} "
+        f"then nullif(trim({column}, '{_TRIMMED}'), '') else {column} end as {column}"
+    )
+
+
 def _load(
     con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout
 ) -> tuple[bool, bool]:
     """Create the table; returns the (null_padding, parallel) settings that read it."""
-    trimmed = ", ".join(
-        f"nullif(trim(c{i}, '{_TRIMMED}'), '') as c{i}" for i in range(1, layout.width + 1)
-    )
+    trimmed = ", ".join(_trimmed(f"c{i}") for i in range(1, layout.width + 1))
     for pad, parallel in _ATTEMPTS:
         con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
         scan = _read_csv(layout.width, pad, parallel, rejects=True)
@@ -149,7 +157,7 @@ def _spans(width: int, newline: str) -> str:
         breaks.append(f"coalesce(length(c{i}) - length(replace(c{i}, {nl}, '')), 0)")
         empties.append(
             f"coalesce(len(list_filter(list_slice({parts}, 2, len({parts}) - 1), "
-            "part -> part in ('', chr(13)))), 0)"
+            "lambda part: part in ('', chr(13)))), 0)"
         )
     return f"{' + '.join(breaks)} as n, {' + '.join(empties)} as nb"
 
@@ -159,7 +167,7 @@ def _number_lines(
 ) -> None:
     """Set __line; exact unless a quoted value holds an empty line and blank lines also occur."""
     con.execute(f"alter table {TABLE} add column __line bigint")
-    (rows,) = con.execute(f"select count(*) from {TABLE}").fetchone()
+    (rows,) = con.execute(f"select count(*) from {TABLE}").fetchall()[0]
     start = layout.data_start_line
     if start - 1 + rows == text.content_lines:  # one line per record: the common case
         con.execute(f"update {TABLE} set __line = rowid + $start", {"start": start})
@@ -170,7 +178,7 @@ def _number_lines(
         f"from {scan}",
         _params(text, layout),
     )
-    breaks, inner = con.execute("select sum(n), sum(nb) from line_spans").fetchone()
+    breaks, inner = con.execute("select sum(n), sum(nb) from line_spans").fetchall()[0]
     blanks = blank_lines(text, start - 1)
     blanks = blanks[blanks <= text.content_lines]
     con.register("blank_input", pa.table({"line": blanks if inner == 0 else blanks[:0]}))
@@ -182,7 +190,7 @@ def _number_lines(
     con.unregister("blank_input")
     con.execute(SQL_LINE_NUMBERS.format(table=TABLE), {"start": start})
     if not parallel and start - 1 + rows + breaks + len(blanks) - inner != text.content_lines:
-        (last,) = con.execute(f"select max(__line) from {TABLE}").fetchone()
+        (last,) = con.execute(f"select max(__line) from {TABLE}").fetchall()[0]
         raise ImportRefused(f"Line {last} has a quote that is never closed.")
 
 
@@ -211,7 +219,7 @@ def _drop_extra_cells(con: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None
         return
     (line,) = con.execute(
         f"select min(__line) from {TABLE} where coalesce({', '.join(extras)}, NULL) is not null"
-    ).fetchone()
+    ).fetchall()[0]
     if line is not None:
         raise ImportRefused(
             f"Line {line} has more cells than the header ({header} columns); a value probably "

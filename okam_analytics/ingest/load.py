@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from okam_analytics import db, settings
+from okam_analytics.ingest.presets import normalise_word
 
 if TYPE_CHECKING:
     from okam_analytics.ingest.service import ImportPlan
@@ -32,6 +34,14 @@ ENTRY_VERSION_COLUMNS = [
     "ticket_id", "hours", "is_billable", "description",
 ]  # fmt: skip
 REFRESH = {"tickets": "current_tickets_refresh", "timesheets": "current_time_entries_refresh"}
+
+
+def absence_regex(patterns: list[str]) -> str:
+    """One regular expression matching any absence pattern as a plain substring."""
+    words = [normalise_word(p) for p in patterns if str(p).strip()]
+    if not words:
+        return r"[^\s\S]"  # matches nothing
+    return "|".join(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", w) for w in words)
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
@@ -102,14 +112,14 @@ def write_versions(
         cols = _columns(ENTRY_VERSION_COLUMNS)
         sql = (
             f"insert into time_entry_versions by name select {cols}, $source as source,"
-            " okam_is_absence(project, task, $patterns) as is_absence,"
+            " okam_is_absence(project, task, $absence_regex) as is_absence,"
             " $import_id as import_id from incoming"
         )
         insert_from(
             con,
             stream(plan.private, f"select {cols} from canonical"),
             sql,
-            patterns=patterns,
+            absence_regex=absence_regex(patterns),
             **ids,
         )
         return
@@ -144,7 +154,7 @@ def recompute(
 ) -> None:
     """Current rows of the keys an import carries (None: every key) from the active versions."""
     con.execute(db.sql_text("ingest_main_macros"))
-    run_script(con, REFRESH[kind], import_id=import_id, absence_patterns=patterns)
+    run_script(con, REFRESH[kind], import_id=import_id, absence_regex=absence_regex(patterns))
 
 
 def write_import(

@@ -161,14 +161,18 @@ def check(
                 )
 
 
-def sources(mapping: Mapping, headers: list[str]) -> dict[str, Source]:
+def sources(mapping: Mapping, headers: list[str], columns: list[str] | None = None) -> dict[str, Source]:
     """The raw-table columns of each mapped field (first occurrence of a header)."""
+    names: dict[str, str] = {}
+    for header, column in zip(headers, columns or headers, strict=True):
+        names.setdefault(header, column)
     index = presets.header_index(headers)
     found: dict[str, Source] = {}
     for field, spec in mapping.items():
-        names = [index[normalise_word(h)] for h in presets.candidates(spec)]
+        picked = [names[index[normalise_word(h)]] for h in presets.candidates(spec)]
         sep = spec.get("sep", " ") if isinstance(spec, dict) else None
-        found[field] = Source(columns=names, sep=sep, label=" + ".join(names))
+        label = " + ".join(index[normalise_word(h)] for h in presets.candidates(spec))
+        found[field] = Source(columns=picked, sep=sep, label=label)
     return found
 
 

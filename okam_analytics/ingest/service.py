@@ -130,7 +130,7 @@ def inspect(
 def prepare(plan: ImportPlan, raw: Any, preset: Preset) -> None:
     """Normalise and validate in the file's private connection; fill the plan's report."""
     con, kind = raw.con, preset.kind
-    sources = mapping_rules.sources(plan.mapping, raw.headers)
+    sources = mapping_rules.sources(plan.mapping, raw.headers, getattr(raw, "columns", None))
     plan.date_format = normalise.build_staged(con, raw.table, kind, preset, sources)
     columns = validate.TICKET_COLUMNS if kind == "tickets" else validate.TIMESHEET_COLUMNS
     preview_cols = ", ".join(normalise.quote(c) for c in columns)

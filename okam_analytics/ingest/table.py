@@ -66,7 +66,7 @@ def _drop_empty_trailing(con: duckdb.DuckDBPyConnection, cells: list[str | None]
     width = len(cells)
     counts = con.execute(
         f"select {', '.join(f'count(c{i})' for i in range(1, width + 1))} from {TABLE}"
-    ).fetchone()
+    ).fetchall()[0]
     while width > 1 and not (cells[width - 1] or "").strip() and counts[width - 1] == 0:
         con.execute(f"alter table {TABLE} drop column c{width}")
         width -= 1
@@ -94,5 +94,5 @@ def finish_table(
     values = ", ".join(f"c{i}" for i in range(1, len(cells) + 1))
     con.execute(f"delete from {TABLE} where coalesce({values}, NULL) is null")
     _rename(con, names.columns)
-    (rows,) = con.execute(f"select count(*) from {TABLE}").fetchone()
+    (rows,) = con.execute(f"select count(*) from {TABLE}").fetchall()[0]
     return names, rows

@@ -1,8 +1,9 @@
 """Escalation response (SPEC 4.3): response and resolution against SLA targets, per ticket and
 summarised, with the business calendar of metrics/calendar.py.
 
-Every public function rebuilds the temp tables business_timeline and escalation_tickets in a
-private cursor of the given connection and returns a chartable DataFrame.
+Every public function works in a private cursor of the given connection: it rebuilds the
+calendar and parameter temp tables and the temp view escalation_tickets (prepare), runs one
+named query over that view and returns a chartable DataFrame.
 """
 
 from __future__ import annotations
@@ -48,8 +49,12 @@ SUMMARY_COLUMNS = [
     "resolution_p50_minutes",
     "resolution_p90_minutes",
 ]
-SUMMARY_KEYS = {"priority": ["priority"], "month": ["month", "priority"]}
-SUMMARY_KEYS |= {"client": ["client"], "assignee": ["assignee"]}
+SUMMARY_KEYS = {
+    "priority": ["priority"],
+    "month": ["month", "priority"],
+    "client": ["client"],
+    "assignee": ["assignee"],
+}
 
 
 def sla_targets(cfg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,7 +184,7 @@ def report_escalations(
     """`okam report escalations`: per ticket (grain 'ticket'), per consultant and week ('week'),
     else summary rows per priority, month and priority ('month'), client or consultant."""
     if grain == "ticket":
-        return escalation_tickets(con, cfg, span)[TICKET_COLUMNS]
+        return prepared_query(con, cfg, span, "escalation_report_tickets")
     if grain == "week":
         return escalations_by_consultant_week(con, cfg, span)
     by = {"month": "month", "client": "client", "consultant": "assignee"}.get(

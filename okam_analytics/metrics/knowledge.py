@@ -45,7 +45,14 @@ def redundancy_by_client(
     """One row per client: knowers, knower_names (list), absence_factor, status, activity, ..."""
     frame = db.query_df(con, "redundancy_by_client", **knowledge_params(cfg, as_of_date))
     frame["knower_names"] = frame["knower_names"].map(list)
+    frame["last_activity_on"] = as_dates(frame["last_activity_on"])
     return frame
+
+
+def as_dates(values: pd.Series) -> pd.Series:
+    """DuckDB dates arrive as timestamps: plain dates, None where missing."""
+    stamps = pd.to_datetime(values)
+    return stamps.dt.date.astype(object).where(stamps.notna(), None)
 
 
 def truck_factor(
@@ -138,7 +145,7 @@ def redundancy_trend(
     params = knowledge_params(cfg, date_to)
     del params["as_of_on"]
     frame = db.query_df(con, "redundancy_trend", points_on=month_ends(date_from, date_to), **params)
-    frame["month_end"] = pd.to_datetime(frame["month_end"]).dt.date
+    frame["month_end"] = as_dates(frame["month_end"])
     return frame
 
 

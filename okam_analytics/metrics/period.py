@@ -33,7 +33,7 @@ class Period:
 
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> date:
     """The latest day present in tickets or time entries (today when empty)."""
-    latest = con.execute(LATEST_SQL).fetchone()[0]
+    latest = con.execute(LATEST_SQL).fetchall()[0][0]
     return latest.date() if latest else date.today()
 
 

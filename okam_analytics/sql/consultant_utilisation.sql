@@ -2,7 +2,8 @@
 -- capacity = weekly_capacity_hours * working_days / 5 - absence_hours, where working_days are the
 -- days of the bucket inside the period (Mon-Fri minus holidays), so a bucket cut by the period
 -- edge is prorated. A consultant counts in every bucket of the period where active, even with
--- no entry: active_from/active_to when set (open end when only active_from), else first to last entry.
+-- no entry: active_from/active_to when set (open end when only active_from), else first to last
+-- entry (see entry_span).
 -- Params: $date_from, $date_to, $bucket ('week' | 'month'), $bucket_starts (date list),
 --         $bucket_working_days (list), $default_capacity_hours, $overload_threshold.
 with
@@ -47,9 +48,16 @@ hours_by_bucket as (
     group by consultant, period_start
 ),
 
--- who is active when
+-- who is active when; without dates, from the first entry to the last, and still active when
+-- the last entry is in the last 28 days of the timesheets (people log at the end of the week)
 entry_span as (
-    select consultant, min(work_date) as first_entry_on, max(work_date) as last_entry_on
+    select
+        consultant,
+        min(work_date) as first_entry_on,
+        case
+            when max(work_date) > max(max(work_date)) over () - 28 then null
+            else max(work_date)
+        end as last_entry_on
     from time_entries
     where consultant is not null
     group by consultant

@@ -50,7 +50,7 @@ winners as (
 final as (
     select w.* replace (
         coalesce(al.consultant, w.consultant) as consultant,
-        okam_is_absence(w.project, w.task, $absence_patterns) as is_absence
+        okam_is_absence(w.project, w.task, $absence_regex) as is_absence
     )
     from winners w
     left join consultant_aliases al on al.alias = w.consultant

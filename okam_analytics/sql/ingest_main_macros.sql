@@ -1,10 +1,6 @@
 -- Session macros of the main connection used while loading imports.
--- An absence entry: its project or task contains one of the patterns (case and accents ignored).
-create or replace temp macro okam_is_absence(project, task, patterns) as (
-    len(list_filter(
-        patterns,
-        lambda p: contains(
-            lower(strip_accents(concat_ws(' ', project, task))), lower(strip_accents(p))
-        )
-    )) > 0
+-- An absence entry: its project or task (lower case, accents stripped) matches the absence
+-- regex built from the absence patterns (see load.absence_regex).
+create or replace temp macro okam_is_absence(project, task, absence_regex) as coalesce(
+    regexp_matches(lower(strip_accents(concat_ws(' ', project, task))), absence_regex), false
 );
