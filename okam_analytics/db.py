@@ -77,11 +77,21 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> duckdb.D
     return con.execute(sql, used) if used else con.execute(sql)
 
 
+# The Settings page edits these small tables; their content is part of the data version.
+DIRECTORY_HASH = (
+    "(select md5(coalesce(string_agg({t}::varchar, '|' order by {t}::varchar), '')) from {t})"
+)
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """A token that changes whenever imports or settings change (cache key for the UI)."""
+    """A token that changes whenever imports, settings, consultants, aliases or clients change
+    (cache key for the UI)."""
+    directory = ", ".join(
+        DIRECTORY_HASH.format(t=t) for t in ("consultants", "consultant_aliases", "clients")
+    )
     row = con.execute(
         "select coalesce(max(import_id), 0), count(*) filter (where status = 'active'),"
         " (select md5(coalesce(string_agg(key || value::varchar, '|' order by key), ''))"
-        "  from settings) from imports"
+        f"  from settings), md5(concat_ws('|', {directory})) from imports"
     ).fetchall()[0]
-    return f"{row[0]}-{row[1]}-{row[2]}"
+    return f"{row[0]}-{row[1]}-{row[2]}-{row[3]}"

@@ -327,6 +327,7 @@ class Calendar:
     n_days: int  # days in the span itself; the arrays run further
     weekday: np.ndarray
     workday: np.ndarray  # Monday-Friday and not a French public holiday
+    holiday: np.ndarray  # French public holidays, weekends included
     week: np.ndarray  # Monday-based week ordinal from the start
 
     def index(self, day: date) -> int:
@@ -346,9 +347,9 @@ def calendar(start: date, end: date, tail_days: int = 120) -> Calendar:
     weekday = (days.astype("int64") + 3) % 7  # 1970-01-01 was a Thursday
     years = range(start.year, end.year + 2)
     public = np.array(sorted(holidays_lib.country_holidays("FR", years=years)), "datetime64[D]")
-    workday = (weekday < 5) & ~np.isin(days, public)
+    holiday = np.isin(days, public)
     week = (np.arange(total) + start.weekday()) // 7
-    return Calendar(start, (end - start).days + 1, weekday, workday, week)
+    return Calendar(start, (end - start).days + 1, weekday, (weekday < 5) & ~holiday, holiday, week)
 
 
 def people(rng: np.random.Generator, n: int) -> tuple[list[str], list[str], np.ndarray]:
@@ -478,28 +479,32 @@ def absences(rng: np.random.Generator, cal: Calendar, n_cons: int, keep: np.ndar
     """Absence per consultant and day: 0 none, 1 paid leave, 2 RTT, 3 sick; none where keep."""
     n = cal.n_days
     out = np.zeros((n_cons, n), np.int8)
-    work = np.flatnonzero(cal.workday[:n])
     years = n / 365.25
     for c in range(n_cons):
-        row = out[c]
+        row, open_day = out[c], cal.workday[:n] & ~keep[c]
         for y in range(cal.start.year, cal.start.year + int(np.ceil(years)) + 1):
-            _block(row, cal, date(y, 7, 6) + timedelta(weeks=int(rng.integers(0, 6))), 12, 1)
-            if rng.random() < 0.7:
-                _block(row, cal, date(y, 12, 22), 10, 1)
+            _block(row, cal, date(y, 7, 6) + timedelta(weeks=int(rng.integers(0, 6))), 12)
+            _block(row, cal, date(y, 12, 22) if rng.random() < 0.7 else date(y, 11, 2), 10)
             spring = date(y, 2, 9) if rng.random() < 0.5 else date(y, 4, 13)
-            _block(row, cal, spring + timedelta(weeks=int(rng.integers(0, 3))), 5, 1)
-        row[rng.choice(work, round(4 * years))] = 1
-        row[rng.choice(work, round(6 * years))] = 2
-        for s in rng.choice(work, rng.poisson(1.2 * years)):
-            row[s : s + int(rng.integers(1, 4))] = 3
-    out[:, ~cal.workday[:n]] = 0
-    out[keep] = 0
+            _block(row, cal, spring + timedelta(weeks=int(rng.integers(0, 3))), 5)
+        row[~open_day] = 0
+        # five weeks of paid leave a year: blocks above, single days for the rest
+        _spread(rng, row, open_day, round(25 * years) - int((row == 1).sum()), 1)
+        _spread(rng, row, open_day, round(6 * years), 2)
+        for s in rng.choice(np.flatnonzero(open_day & (row == 0)), rng.poisson(1.2 * years)):
+            span = np.arange(s, min(s + int(rng.integers(1, 4)), n))
+            row[span[open_day[span] & (row[span] == 0)]] = 3
     return out
 
 
-def _block(row: np.ndarray, cal: Calendar, first: date, days: int, code: int) -> None:
+def _spread(rng: np.random.Generator, row: np.ndarray, open_day: np.ndarray, days: int, code: int):
+    free = np.flatnonzero(open_day & (row == 0))
+    row[rng.choice(free, max(min(days, len(free)), 0), replace=False)] = code
+
+
+def _block(row: np.ndarray, cal: Calendar, first: date, days: int) -> None:
     i = cal.index(first)
-    row[max(i, 0) : max(i + days, 0)] = code
+    row[max(i, 0) : max(i + days, 0)] = 1
 
 
 # ---- Harvest time entries ----------------------------------------------------------------------
@@ -575,10 +580,11 @@ def _on_call(rng: np.random.Generator, cal: Calendar, absent: np.ndarray, plan: 
     starts = np.flatnonzero(np.r_[True, week[1:] != week[:-1]])
     quiet = (np.add.reduceat(odd, starts, axis=1) == 0)[:, week - week[0]]
     quiet[:, week == week[0]] = cal.start.weekday() == 0  # a partial first week stays empty
-    pick = quiet & (weekday >= 5)[None, :] & (rng.random(absent.shape) < 0.05)
+    weekend = (weekday >= 5) & ~cal.holiday[:n]
+    pick = quiet & weekend[None, :] & (rng.random(absent.shape) < 0.05)
     minutes = np.where(pick, 5 * rng.integers(12, 25, absent.shape), 0)
     for c, d0, d1, _ in plan.overloads:
-        saturday = weekday[d0:d1] == 5
+        saturday = (weekday[d0:d1] == 5) & ~cal.holiday[d0:d1]
         minutes[c, d0:d1] = np.where(saturday, 5 * rng.integers(24, 43, d1 - d0), 0)
     return minutes
 

@@ -1,6 +1,61 @@
+"""Escalations: SLA compliance of the escalated tickets, breaches, open ones, who they land on."""
+
 import streamlit as st
 
+from okam_analytics import settings
+from okam_analytics.charts import escalation_tables as tables
+from okam_analytics.charts import escalations as charts
+from okam_analytics.metrics import escalation_scope as scope
+from okam_analytics.ui import data, state
+from okam_analytics.ui import escalations_view as view
 from okam_analytics.ui.text import t
 
+filters = state.current_filters()
+lang = filters.lang
+within = (filters.period, tuple(filters.clients), tuple(filters.teams))
+
 st.title(t("nav.escalations"))
-st.info(t("ui.coming_soon"))
+st.caption(
+    t("escalations.caption", start=filters.date_from, end=filters.date_to, as_of=filters.as_of)
+)
+with st.spinner(t("page.computing")):
+    cfg = data.cached_call(settings.load)
+    head = data.cached_call(scope.headline, *within)
+    by_month = data.cached_call(scope.compliance, filters.period, "month", *within[1:])
+    escalated = data.cached_call(scope.tickets, *within)
+
+view.tiles(head, lang)
+if not head["tickets"]:
+    st.info(t("escalations.none"))
+else:
+    st.subheader(t("escalations.by_month"))
+    view.chart(charts.compliance_by_month(by_month, lang), view.MONTH_CHART)
+    st.caption(t("escalations.by_month_caption"))
+
+    st.subheader(t("escalations.distributions"))
+    view.chart(charts.time_distributions(scope.distribution_stats(escalated), lang))
+    st.caption(t("escalations.distributions_caption"))
+
+    st.subheader(t("escalations.breaches"))
+    view.breach_section(data.cached_call(scope.breaches, *within), lang)
+
+    st.subheader(t("escalations.open"))
+    view.open_section(data.cached_call(scope.open_escalations, *within), lang)
+
+    st.subheader(t("escalations.by_client"))
+    left, right = st.columns([3, 2])
+    with left:
+        counts = scope.state_counts(escalated, "client")
+        view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART)
+        st.caption(t("escalations.by_client_caption"))
+    with right:
+        by_client = data.cached_call(scope.compliance, filters.period, "client", *within[1:])
+        view.table(tables.client_table(by_client, lang), height=420)
+
+    st.subheader(t("escalations.pressure"))
+    with st.spinner(t("page.computing")):
+        weeks = data.cached_call(scope.consultant_weeks, *within)
+    view.pressure_section(weeks, cfg["workload"], lang)
+
+    st.subheader(t("escalations.agreement"))
+    view.agreement_section(data.cached_call(scope.source_agreement, *within), lang)

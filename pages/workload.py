@@ -1,6 +1,93 @@
+"""Workload: the daily call, utilisation by consultant and week, one consultant against capacity."""
+
 import streamlit as st
 
+from okam_analytics import settings, views
+from okam_analytics.charts import CALL_STATUSES, CONFIG, tables
+from okam_analytics.charts import workload as charts
+from okam_analytics.metrics import workload
+from okam_analytics.ui import data, state
 from okam_analytics.ui.text import t
 
+CONSULTANT, ROWS = "workload_consultant", "workload__rows"
+TABLE, HEATMAP = "workload_table", "workload_heatmap"
+filters = state.current_filters()
+lang, as_of = filters.lang, filters.as_of
+scope = (tuple(filters.clients), tuple(filters.teams))
+
+
+def table(styler, **options) -> None:
+    if styler.data.empty:
+        st.caption(t("ui.no_rows"))
+    else:
+        st.dataframe(styler, hide_index=True, width="stretch", **options)
+
+
+def pick_row() -> None:
+    """A row picked in the summary table becomes the consultant shown below."""
+    picked = st.session_state[TABLE].selection.rows
+    if picked:
+        st.session_state[CONSULTANT] = st.session_state[ROWS][picked[0]]
+
+
+def pick_cell() -> None:
+    """A heat map cell clicked: its consultant is shown below."""
+    points = st.session_state[HEATMAP].selection.points
+    if points and points[0].get("y") in st.session_state[ROWS]:
+        st.session_state[CONSULTANT] = points[0]["y"]
+
+
 st.title(t("nav.workload"))
-st.info(t("ui.coming_soon"))
+st.caption(t("workload.caption", start=filters.date_from, end=filters.date_to, as_of=as_of))
+with st.spinner(t("page.computing")):
+    cfg = data.cached_call(settings.load)
+    people = data.cached_call(views.consultants_in_scope, filters.date_from, filters.date_to, *scope)
+    weeks = data.cached_call(workload.weekly_utilisation, cfg, filters.date_from, filters.date_to)
+    summary = data.cached_call(workload.workload_summary, cfg, filters.period)
+    call = data.cached_call(workload.daily_call, cfg, as_of)
+
+kept = people["consultant"]
+weeks = weeks[weeks["consultant"].isin(kept)]
+summary = summary[summary["consultant"].isin(kept)].reset_index(drop=True)
+call = call[call["consultant"].isin(kept)]
+busy, overload = (float(cfg["workload"][k]) for k in ("busy_threshold", "overload_threshold"))
+
+tiles = st.columns(4)
+for column, status in zip(tiles, ["overloaded", "busy", "available"], strict=False):
+    column.metric(t(f"workload.now.{status}"), int((call["status"] == status).sum()), border=True,
+                  help=t(f"workload.help.{status}", busy=busy, overload=overload))  # fmt: skip
+tiles[3].metric(t("workload.overloaded_weeks"), int(summary["overloaded_weeks"].sum()), border=True,
+                help=t("workload.help.overloaded_weeks", overload=overload))  # fmt: skip
+
+st.subheader(t("workload.daily_call"))
+st.caption(t("workload.daily_call_caption", as_of=as_of))
+chart = charts.daily_call_chart(call, busy, overload, lang)
+st.plotly_chart(chart, key="workload_call_chart", config=CONFIG)
+groups = [s for s in CALL_STATUSES if s != "absent" or (call["status"] == s).any()]
+for column, status in zip(st.columns(len(groups)), groups, strict=True):
+    members = call[call["status"] == status].sort_values("utilisation_to_date", ascending=False)
+    column.markdown(f"**{t(f'status.{status}')}** ({len(members)})")
+    with column:
+        table(tables.call_table(members, lang))
+
+st.subheader(t("workload.heatmap"))
+st.session_state[ROWS] = summary["consultant"].tolist()
+fig = charts.utilisation_heatmap(weeks, overload, lang)
+st.plotly_chart(fig, key=HEATMAP, on_select=pick_cell, selection_mode="points", config=CONFIG)
+st.caption(t("workload.heatmap_caption"))
+
+st.subheader(t("workload.summary"))
+st.caption(t("workload.summary_caption"))
+table(tables.workload_table(summary, lang), key=TABLE, on_select=pick_row,
+      selection_mode="single-row")  # fmt: skip
+
+st.subheader(t("workload.one_consultant"))
+if st.session_state[ROWS]:
+    if st.session_state.get(CONSULTANT) not in st.session_state[ROWS]:
+        st.session_state.pop(CONSULTANT, None)  # gone from the filtered list: start over
+    person = st.selectbox(t("workload.consultant"), st.session_state[ROWS], key=CONSULTANT,
+                          bind="query-params")  # fmt: skip
+    mine = weeks[weeks["consultant"] == person]
+    st.plotly_chart(charts.consultant_weeks(mine, busy, lang), key="workload_weeks", config=CONFIG)
+else:
+    st.caption(t("ui.no_rows"))

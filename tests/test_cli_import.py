@@ -35,7 +35,9 @@ def run(capsys, *argv: str) -> tuple[int, list[dict], str]:
 
 def test_import_reports_each_file_and_refuses_rejects(files, capsys):
     db = str(files / "okam.duckdb")
-    code, out, err = run(capsys, "import", str(files / "hours.csv"), str(files / "glpi.csv"), "--db", db)
+    code, out, err = run(
+        capsys, "import", str(files / "hours.csv"), str(files / "glpi.csv"), "--db", db
+    )
     assert code == 1 and err == ""
     hours, glpi = out
     assert {k: hours[k] for k in ("kind", "preset", "status", "rows_read", "rows_loaded")} == {
@@ -47,7 +49,10 @@ def test_import_reports_each_file_and_refuses_rejects(files, capsys):
     }
     assert hours["import_id"] == 1 and hours["errors"] == []
     assert (glpi["status"], glpi["import_id"], glpi["rows_rejected"]) == ("refused", None, 1)
-    assert glpi["errors"][0] == "line 3: Date de résolution: resolved before created ('01-02-2026 08:00')"
+    assert (
+        glpi["errors"][0]
+        == "line 3: Date de résolution: resolved before created ('01-02-2026 08:00')"
+    )
 
 
 def test_accept_rejects_then_unchanged(files, capsys):
@@ -67,7 +72,15 @@ def test_usage_errors_exit_2_without_output(files, capsys):
     assert (code, out) == (2, [])
     assert "Unknown preset 'nope'" in err
     code, out, err = run(
-        capsys, "import", str(files / "glpi.csv"), "--db", db, "--preset", "glpi", "--kind", "timesheets"
+        capsys,
+        "import",
+        str(files / "glpi.csv"),
+        "--db",
+        db,
+        "--preset",
+        "glpi",
+        "--kind",
+        "timesheets",
     )
     assert (code, out) == (2, [])
     assert "reads tickets, not timesheets" in err
@@ -89,7 +102,9 @@ def test_forced_preset_and_kind(files, capsys):
     db = str(files / "okam.duckdb")
     code, out, _ = run(capsys, "import", str(files / "hours.csv"), "--db", db, "--kind", "tickets")
     assert code == 1 and out[0]["kind"] == "tickets"
-    assert out[0]["errors"][0].startswith("No column found for the required tickets field(s): ticket_id")
+    assert out[0]["errors"][0].startswith(
+        "No column found for the required tickets field(s): ticket_id"
+    )
 
 
 def test_imports_and_undo(files, capsys):
@@ -97,10 +112,18 @@ def test_imports_and_undo(files, capsys):
     run(capsys, "import", str(files / "hours.csv"), "--db", db)
     code, out, _ = run(capsys, "imports", "--db", db)
     assert code == 0
-    assert [(r["import_id"], r["file_name"], r["status"]) for r in out] == [(1, "hours.csv", "active")]
+    assert [(r["import_id"], r["file_name"], r["status"]) for r in out] == [
+        (1, "hours.csv", "active")
+    ]
     code, out, _ = run(capsys, "undo", "1", "--db", db)
     assert code == 0 and out == [
-        {"import_id": 1, "kind": "timesheets", "preset": "generic_timesheets", "file": "hours.csv", "status": "undone"}
+        {
+            "import_id": 1,
+            "kind": "timesheets",
+            "preset": "generic_timesheets",
+            "file": "hours.csv",
+            "status": "undone",
+        }
     ]
     code, out, err = run(capsys, "undo", "1", "--db", db)
     assert (code, out) == (1, []) and "already undone" in err

@@ -30,7 +30,9 @@ def glpi(*rows: str) -> bytes:
     return ("\ufeff" + "\n".join([GLPI_HEADER, *rows]) + "\n").encode("utf-8")
 
 
-def ticket(i: int, client: str, status: str, opened: str, resolved: str = "", prio: str = "Haute") -> str:
+def ticket(
+    i: int, client: str, status: str, opened: str, resolved: str = "", prio: str = "Haute"
+) -> str:
     return f"{i};T{i};Racine > {client};{status};{opened};;{resolved};;;{prio};;;;Alice Martin;N1;"
 
 
@@ -209,7 +211,11 @@ def test_same_file_twice_is_unchanged(con):
     data = glpi(*GLPI_ROWS)
     first = loaded(con, data)[1]
     second = loaded(con, data)[1]
-    assert (second.status, second.import_id, second.rows_loaded) == ("unchanged", first.import_id, 0)
+    assert (second.status, second.import_id, second.rows_loaded) == (
+        "unchanged",
+        first.import_id,
+        0,
+    )
     assert rows(con, "select count(*) from imports") == [(1,)]
     assert rows(con, "select count(*) from ticket_versions") == [(3,)]
 
@@ -223,16 +229,16 @@ FEB_MAR = glpi(
     ticket(3, "A", "Résolu", "10-02-2026 10:00", "02-03-2026 09:00", prio="Très haute"),
     ticket(4, "C", "Nouveau", "15-03-2026 10:00"),
 )
-TICKETS_SNAPSHOT = (
-    "select * exclude (import_id) from tickets order by source, ticket_id"
-)
+TICKETS_SNAPSHOT = "select * exclude (import_id) from tickets order by source, ticket_id"
 
 
 @pytest.mark.parametrize("order", [(JAN_FEB, FEB_MAR), (FEB_MAR, JAN_FEB)])
 def test_overlapping_exports_give_the_same_tables_in_any_order(con, order):
     for data in order:
         loaded(con, data)
-    got = rows(con, "select ticket_id, client, status, priority, resolved_at from tickets order by 1")
+    got = rows(
+        con, "select ticket_id, client, status, priority, resolved_at from tickets order by 1"
+    )
     assert got == [
         ("1", "A", "open", "P2", None),
         ("2", "B", "resolved", "P2", datetime(2026, 1, 21, 10, 0)),
@@ -299,9 +305,7 @@ def test_identical_time_entries_are_two_entries_with_a_warning(con):
         "05/01/2026;Ana Lopez;Client A;Run;Support;2",
     )
     plan, result = loaded(con, data)
-    assert findings(plan, "line", "reason") == [
-        (3, "duplicate of line 2; both loaded")
-    ]
+    assert findings(plan, "line", "reason") == [(3, "duplicate of line 2; both loaded")]
     keys = [k for (k,) in rows(con, "select entry_key from time_entries order by entry_key")]
     assert len(keys) == 2 and keys[0].endswith("-1") and keys[1].endswith("-2")
     assert keys[0][:-2] == keys[1][:-2]
@@ -337,3 +341,105 @@ def test_saved_mapping_is_found_again(con):
         {"client": "Site"},
     )
     assert service.saved_mapping_for(con, ["Ticket"]) is None
+
+
+SN_HEADER = (
+    "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
+    "opened_at,sys_updated_at,location,category,assignment_group,assigned_to,priority,"
+    "resolved_at,closed_at"
+)
+
+
+def audit(*lines: str) -> bytes:
+    return ("\n".join([SN_HEADER, *lines]) + "\n").encode()
+
+
+def test_event_log_loads_tickets_and_events_of_the_winning_import(con):
+    first = audit(
+        "INC1,New,true,0,0,0,true,4/3/2024 09:00,4/3/2024 09:00,Loc 1,Net,Desk,?,2 - High,?,?",
+        "INC1,Active,true,0,0,1,true,4/3/2024 09:00,4/3/2024 09:30,Loc 1,Net,Desk,Ana,2 - High,?,?",
+    )
+    plan, result = loaded(con, first, "sn.csv")
+    assert (plan.preset, plan.event_log, result.rows_loaded) == ("servicenow_events", True, 2)
+    assert rows(
+        con, "select ticket_id, client, priority, status, assignee, first_response_at from tickets"
+    ) == [("INC1", "Loc 1", "P2", "open", "Ana", datetime(2024, 3, 4, 9, 30))]
+    later = audit(
+        "INC1,Active,true,0,0,1,true,4/3/2024 09:00,4/3/2024 09:30,Loc 1,Net,Desk,Ana,2 - High,?,?",
+        "INC1,Resolved,false,0,0,2,true,4/3/2024 09:00,4/3/2024 11:00,Loc 1,Net,Desk,Ana,2 - High,"
+        "4/3/2024 11:00,?",
+    )
+    loaded(con, later, "sn2.csv")
+    assert rows(con, "select status, resolved_at from tickets") == [
+        ("resolved", datetime(2024, 3, 4, 11, 0))
+    ]
+    events = "select event_at, status_raw from ticket_events order by event_at"
+    assert rows(con, events) == [
+        (datetime(2024, 3, 4, 9, 30), "Active"),
+        (datetime(2024, 3, 4, 11, 0), "Resolved"),
+    ]
+    assert rows(con, "select count(*) from ticket_event_versions") == [(4,)]
+
+
+def test_first_response_from_a_delay_in_minutes(con):
+    data = b"Ticket ID;Created;Status;First response time (minutes)\nT1;05/01/2026 10:00;Open;90\n"
+    loaded(con, data)
+    assert rows(con, "select created_at, first_response_at, status from tickets") == [
+        (datetime(2026, 1, 5, 10, 0), datetime(2026, 1, 5, 11, 30), "open")
+    ]
+
+
+def test_start_time_combines_with_the_work_date(con):
+    data = b"Date;Start time;User;Hours\n05/01/2026;14:30;Ana;1.5\n"
+    loaded(con, data)
+    assert rows(con, "select work_date, started_at, hours from time_entries") == [
+        (date(2026, 1, 5), datetime(2026, 1, 5, 14, 30), 1.5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("duration", "text", "hours"),
+    [
+        ("minutes", "90", 1.5),
+        ("seconds", "5400", 1.5),
+        ("minutes", "1:30", 1.5),
+        ("hms", "2:15", 2.25),
+    ],
+)
+def test_duration_units_of_a_preset(monkeypatch, duration, text, hours):
+    tool = presets.parse_preset(
+        {"name": "tool", "kind": "timesheets", "detect": ["Who", "Day", "Spent"],
+         "date_formats": ["%d.%m.%Y"], "duration": duration,
+         "columns": {"consultant": "Who", "work_date": "Day", "hours": "Spent"}}
+    )  # fmt: skip
+    known = presets.all_presets() | {"tool": tool}
+    monkeypatch.setattr(presets, "all_presets", lambda: known)
+    plan = service.inspect(f"Who;Day;Spent\nAna;05.01.2026;{text}\n".encode(), "t.csv")
+    assert (plan.preset, plan.rows_rejected) == ("tool", 0)
+    assert plan.preview.loc[0, "hours"] == hours
+
+
+def test_harvest_xlsx_with_real_dates_and_numbers(con, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HARVEST_HEADER.split(","))
+    sheet.append([date(2026, 1, 5), "Client A", "Support", "P1", "Run", None, 7.5, 7.5, "Yes",
+                  "No", "Yes", "Ana", "Lopez", "N2", "Yes", 100, 750, 50, 375, "EUR", None])  # fmt: skip
+    path = tmp_path / "harvest.xlsx"
+    book.save(path)
+    plan, result = loaded(con, path.read_bytes(), "harvest.xlsx")
+    assert (plan.preset, result.rows_loaded) == ("harvest", 1)
+    assert rows(con, "select work_date, consultant, hours, is_billable from time_entries") == [
+        (date(2026, 1, 5), "Ana Lopez", 7.5, True)
+    ]
+
+
+def test_full_refresh_gives_the_same_tables_as_incremental_loads(con):
+    loaded(con, FEB_MAR)
+    loaded(con, JAN_FEB)
+    loaded(con, timesheet("05/01/2026;Ana Lopez;Client A;Run;Support;2"))
+    snapshot = "select * from time_entries order by all"
+    before = (rows(con, TICKETS_SNAPSHOT), rows(con, snapshot))
+    service.refresh_current(con)
+    assert (rows(con, TICKETS_SNAPSHOT), rows(con, snapshot)) == before

@@ -290,6 +290,16 @@ def test_trend_matches_redundancy_at_each_point(con):
         assert got == tuple(counts.get(s, 0) for s in ("covered", "thin", "single", "uncovered"))
 
 
+def test_trend_with_a_very_short_half_life(con):
+    trend_fixture(con)
+    config = cfg(half_life_days=0.5, knower_floor=0)
+    fast = knowledge.redundancy_trend(con, config, date(2026, 4, 1), date(2026, 6, 30))
+    # 455 days of reach over 0.5-day half-lives: computed date by date, same shape
+    assert fast.columns.tolist() == ["month_end", "covered", "thin", "single", "uncovered"]
+    # P: 15 days old at 30 April, 10 * 0.5^30 = 9.3e-9 each, two knowers
+    assert [tuple(r) for r in fast.values][0] == (date(2026, 4, 30), 1, 0, 0, 0)
+
+
 def test_month_ends():
     assert knowledge.month_ends(date(2026, 1, 15), date(2026, 3, 31)) == [
         date(2026, 1, 31),
@@ -297,3 +307,23 @@ def test_month_ends():
         date(2026, 3, 31),
     ]
     assert knowledge.month_ends(date(2026, 3, 1), date(2026, 3, 10)) == [date(2026, 3, 10)]
+
+
+def test_docs_worked_example(con):
+    """The example of docs/metrics.md, section Knowledge redundancy."""
+    add_entry(con, "Ana", "Acme", date(2026, 4, 1), 14.0)
+    add_entry(con, "Ana", "Acme", T, 8.0)
+    add_entry(con, "Bob", "Acme", T, 6.0)
+    add_entry(con, "Cleo", "Acme", date(2025, 7, 1), 10.0)
+    add_ticket(con, "Bob", "Acme", datetime(2026, 3, 30, 9), datetime(2026, 4, 1, 11))
+    scores = scores_of(con)
+    got = {name: round(scores[("Acme", name)].knowledge, 2) for name in ("Ana", "Bob", "Cleo")}
+    assert got == {"Ana": 15.0, "Bob": 6.5, "Cleo": 0.61}
+    row = knowledge.redundancy_by_client(con, cfg(), T).iloc[0]
+    assert (row.knower_names, row.status, row.absence_factor, row.activity) == (
+        ["Ana"],
+        "single",
+        1,
+        "active",
+    )
+    assert round(row.total_knowledge, 2) == 22.11

@@ -31,6 +31,10 @@ _REJECT_REASONS = {
 }
 
 
+class UnreadableCsv(ImportRefused):
+    """DuckDB's reader stopped on the file (not a row-level reject)."""
+
+
 def _read_csv(width: int, pad: bool, parallel: bool, rejects: bool) -> str:
     """The read_csv call; every option explicit so DuckDB guesses nothing."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1))
@@ -57,7 +61,9 @@ def line_at(text: TextFile, position: int) -> int:
     return lines
 
 
-def _check_row_cap(con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout, cap: int) -> None:
+def _check_row_cap(
+    con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout, cap: int
+) -> None:
     """Refuse files over the cap; lines bound the records, DuckDB counts only when needed."""
     if text.content_lines - layout.data_start_line + 1 <= cap:
         return
@@ -103,9 +109,7 @@ def _trimmed(column: str) -> str:
     )
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout
-) -> tuple[bool, bool]:
+def _load(con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout) -> tuple[bool, bool]:
     """Create the table; returns the (null_padding, parallel) settings that read it."""
     trimmed = ", ".join(_trimmed(f"c{i}") for i in range(1, layout.width + 1))
     for pad, parallel in _ATTEMPTS:
@@ -120,7 +124,7 @@ def _load(
             if "parallel=false" in str(exc):
                 continue
             first = str(exc).splitlines()[0]
-            raise ImportRefused(f"The file could not be read as CSV: {first}") from None
+            raise UnreadableCsv(f"The file could not be read as CSV: {first}") from None
         reject = _first_reject(con, pad)
         if reject is None:
             return pad, parallel

@@ -41,6 +41,8 @@ class TextFile:
     sha256: str
     newline: str  # "\n" (also for CRLF files) or "\r" (old Mac files)
     content_lines: int  # physical lines up to the last non-empty one
+    returns: int = 0  # carriage returns, when the newline is "\n"
+    bare_returns: bool = False  # some of them are not followed by "\n"
 
 
 @dataclass
@@ -51,6 +53,23 @@ class _Scan:
     bad_line: int | None = None  # line of the first byte that is not UTF-8
     bad_byte: int = 0
     nul_line: int | None = None
+    returns: int = 0
+    crlf: int = 0
+
+    def count(self, data: bytes, newline: bytes) -> None:
+        """Count line ends of the next chunk of UTF-8 (a CRLF may straddle two chunks)."""
+        self.newlines += data.count(newline)
+        self.returns += data.count(b"\r")
+        self.crlf += data.count(b"\r\n") + (self.tail.endswith(b"\r") and data[:1] == b"\n")
+        self.tail = (self.tail + data)[-_TAIL_BYTES:]
+
+    def text_file(self, path: Path, encoding: str, newline: str) -> TextFile:
+        lf = newline == "\n"
+        return TextFile(
+            path, encoding, self.sha256, newline,
+            _content_lines(self.newlines, self.tail, newline.encode()),
+            self.returns if lf else 0, lf and self.returns > self.crlf,
+        )  # fmt: skip
 
 
 def iter_chunks(source: Source) -> Iterator[bytes]:
@@ -109,8 +128,7 @@ def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
             except UnicodeDecodeError as exc:
                 scan.bad_line = scan.newlines + data[: exc.start].count(newline) + 1
                 scan.bad_byte = data[exc.start]
-        scan.newlines += chunk.count(newline)
-        scan.tail = (scan.tail + chunk)[-_TAIL_BYTES:]
+        scan.count(chunk, newline)
     if carry and scan.bad_line is None:
         scan.bad_line, scan.bad_byte = scan.newlines + 1, carry[0]
     scan.sha256 = sha.hexdigest()
@@ -161,10 +179,9 @@ def _transcode_utf16(source: Source, codec: str, target: Path, newline: str) -> 
             if "\x00" in text:
                 line = scan.newlines + text[: text.index("\x00")].count(newline) + 1
                 raise ImportRefused(_binary_message(line))
-            scan.newlines += text.count(newline)
             data = text.encode("utf-8")
             out.write(data)
-            scan.tail = (scan.tail + data)[-_TAIL_BYTES:]
+            scan.count(data, newline.encode())
     scan.sha256 = sha.hexdigest()
     return scan
 
@@ -182,9 +199,7 @@ def prepare_text(source: Source, head: bytes, workdir: Path) -> TextFile:
     copy = workdir / "export.csv"
     if family.startswith("utf-16"):
         newline = newline_of(head[: len(head) // 2 * 2].decode(family, errors="replace"))
-        scan = _transcode_utf16(source, family, copy, newline)
-        lines = _content_lines(scan.newlines, scan.tail, newline.encode())
-        return TextFile(copy, family, scan.sha256, newline, lines)
+        return _transcode_utf16(source, family, copy, newline).text_file(copy, family, newline)
     newline = newline_of(head.decode("latin-1"))
     in_memory = isinstance(source, bytes | bytearray | memoryview)
     if in_memory:  # DuckDB reads files: an upload is written out while it is scanned
@@ -194,8 +209,23 @@ def prepare_text(source: Source, head: bytes, workdir: Path) -> TextFile:
         scan = _scan_utf8(source, newline.encode(), None)
     if scan.nul_line is not None:
         raise ImportRefused(_binary_message(scan.nul_line))
-    lines = _content_lines(scan.newlines, scan.tail, newline.encode())
     if scan.bad_line is None:
-        return TextFile(copy if in_memory else Path(source), family, scan.sha256, newline, lines)
+        return scan.text_file(copy if in_memory else Path(source), family, newline)
     _transcode_cp1252(source, copy, scan)
-    return TextFile(copy, "cp1252", scan.sha256, newline, lines)
+    return scan.text_file(copy, "cp1252", newline)
+
+
+def normalise_newlines(text: TextFile, workdir: Path) -> TextFile:
+    """Rewrite with LF line ends only (a bare CR is a line end, as in Excel and Python).
+
+    DuckDB's reader stops on files that mix LF and CRLF ends or hold bare CRs.
+    """
+    target, scan, carry = workdir / "export-lf.csv", _Scan(sha256=text.sha256), b""
+    with open(target, "wb") as out:
+        for chunk in itertools.chain(iter_chunks(text.path), [b""]):
+            data = carry + chunk
+            carry = b"\r" if chunk and data.endswith(b"\r") else b""  # may start a CRLF
+            data = data[: len(data) - len(carry)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            out.write(data)
+            scan.count(data, b"\n")
+    return scan.text_file(target, text.encoding, "\n")

@@ -7,9 +7,11 @@ from typing import Any
 import duckdb
 
 from okam_analytics import db
+from okam_analytics.ingest.normalise import quote
 from okam_analytics.ingest.presets import normalise_word
 
-Warning_ = tuple[int | None, str, str | None, str]
+# (line, column, value, reason) of a warning, as import_rejects stores it
+Finding = tuple[int | None, str, str | None, str]
 
 # Canonical columns an event log may carry, with their types (those of ticket_versions).
 EVENT_COLUMNS: dict[str, str] = {
@@ -40,11 +42,6 @@ EVENT_COLUMNS: dict[str, str] = {
 
 # collapsed_tickets: the ticket columns of ticket_versions (without source/import_id) + __line.
 TICKET_COLUMNS = [c for c in EVENT_COLUMNS if c != "event_at"]
-
-
-def quote(name: str) -> str:
-    """A safely quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _setting(preset: Any, key: str, default: Any = None) -> Any:
@@ -94,7 +91,7 @@ def _stage_input(con: duckdb.DuckDBPyConnection, table: str) -> None:
     )
 
 
-def collapse(con: duckdb.DuckDBPyConnection, table: str, preset: Any) -> list[Warning_]:
+def collapse(con: duckdb.DuckDBPyConnection, table: str, preset: Any) -> list[Finding]:
     """Build collapsed_tickets (one row per ticket) and collapsed_events from an event log."""
     _stage_input(con, table)
     tickets_sql = db.sql_text("collapsed_tickets")
@@ -113,7 +110,7 @@ def collapse(con: duckdb.DuckDBPyConnection, table: str, preset: Any) -> list[Wa
     return _early_response_warnings(con, _header(preset, "event_at"))
 
 
-def _early_response_warnings(con: duckdb.DuckDBPyConnection, column: str) -> list[Warning_]:
+def _early_response_warnings(con: duckdb.DuckDBPyConnection, column: str) -> list[Finding]:
     """Warnings for derived first responses that precede creation (left empty)."""
     rows = con.execute(
         "select response_line, strftime(early_response_at, '%Y-%m-%d %H:%M:%S'),"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Imports and undos change shared tables: one at a time per process.
 LOCK = threading.Lock()
-BATCH_ROWS = 500_000
+CHUNK_LINES = 2_000_000
 Progress = Callable[[float, str], None] | None
 
 TICKET_VERSION_COLUMNS = [
@@ -34,6 +34,7 @@ ENTRY_VERSION_COLUMNS = [
     "ticket_id", "hours", "is_billable", "description",
 ]  # fmt: skip
 REFRESH = {"tickets": "current_tickets_refresh", "timesheets": "current_time_entries_refresh"}
+REBUILD = {"tickets": "current_tickets_rebuild", "timesheets": "current_time_entries_rebuild"}
 
 
 def absence_regex(patterns: list[str]) -> str:
@@ -53,18 +54,29 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None
             db.run_sql(con, statement, **params)
 
 
-def stream(private: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    """An Arrow record-batch reader over a query of the import's private connection."""
-    return private.sql(sql).to_arrow_reader(BATCH_ROWS)
+def chunks(private: duckdb.DuckDBPyConnection, sql: str, table: str) -> Iterator[Any]:
+    """Arrow tables of a query over `table` of the import's private connection, a slice of
+    lines at a time (whole Arrow tables insert in parallel; a stream reader does not)."""
+    low, high = private.execute(f"select min(__line), max(__line) from {table}").fetchall()[0]
+    if low is None:
+        return
+    for start in range(low, high + 1, CHUNK_LINES):
+        yield private.sql(
+            f"{sql} where __line >= $start and __line < $stop",
+            params={"start": start, "stop": start + CHUNK_LINES},
+        ).to_arrow_table()
 
 
-def insert_from(con: duckdb.DuckDBPyConnection, reader: Any, sql: str, **params: Any) -> None:
-    """Run an insert whose source relation `incoming` is an Arrow stream."""
-    con.register("incoming", reader)
-    try:
-        db.run_sql(con, sql, **params)
-    finally:
-        con.unregister("incoming")
+def insert_from(
+    con: duckdb.DuckDBPyConnection, parts: Iterable[Any], sql: str, **params: Any
+) -> None:
+    """Run an insert whose source relation `incoming` is each Arrow table in turn."""
+    for part in parts:
+        con.register("incoming", part)
+        try:
+            db.run_sql(con, sql, **params)
+        finally:
+            con.unregister("incoming")
 
 
 def _columns(names: list[str]) -> str:
@@ -93,10 +105,10 @@ def record_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> int:
 
 def write_findings(con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int) -> None:
     """Rejects and warnings of the file, with their lines."""
-    reader = stream(plan.private, 'select line, "column", value, reason, severity from findings')
+    found = plan.private.sql('select line, "column", value, reason, severity from findings')
     insert_from(
         con,
-        reader,
+        [found.to_arrow_table()],
         'insert into import_rejects (import_id, line, "column", value, reason, severity)'
         ' select $import_id, line, "column", value, reason, severity from incoming',
         import_id=import_id,
@@ -117,7 +129,7 @@ def write_versions(
         )
         insert_from(
             con,
-            stream(plan.private, f"select {cols} from canonical"),
+            chunks(plan.private, f"select {cols} from canonical", "canonical"),
             sql,
             absence_regex=absence_regex(patterns),
             **ids,
@@ -126,11 +138,12 @@ def write_versions(
     table = "collapsed_tickets" if plan.event_log else "canonical"
     cols = _columns(TICKET_VERSION_COLUMNS)
     sql = f"insert into ticket_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
-    insert_from(con, stream(plan.private, f"select {cols} from {table}"), sql, **ids)
+    insert_from(con, chunks(plan.private, f"select {cols} from {table}", table), sql, **ids)
     if plan.event_log:
         cols = _columns(EVENT_VERSION_COLUMNS)
         sql = f"insert into ticket_event_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
-        insert_from(con, stream(plan.private, f"select {cols} from collapsed_events"), sql, **ids)
+        events = chunks(plan.private, f"select {cols} from collapsed_events", "collapsed_events")
+        insert_from(con, events, sql, **ids)
 
 
 def write_names(con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int | None) -> None:
@@ -149,12 +162,12 @@ def write_names(con: duckdb.DuckDBPyConnection, plan: ImportPlan, import_id: int
     db.execute(con, "clients_upsert", import_id=import_id)
 
 
-def recompute(
-    con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None, patterns: list[str]
-) -> None:
+def recompute(con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None) -> None:
     """Current rows of the keys an import carries (None: every key) from the active versions."""
-    con.execute(db.sql_text("ingest_main_macros"))
-    run_script(con, REFRESH[kind], import_id=import_id, absence_regex=absence_regex(patterns))
+    if import_id is None:
+        run_script(con, REBUILD[kind])
+    else:
+        run_script(con, REFRESH[kind], import_id=import_id)
 
 
 def write_import(
@@ -171,7 +184,7 @@ def write_import(
         report(0.2, "versions")
         write_versions(con, plan, import_id, patterns)
         report(0.6, "current")
-        recompute(con, plan.kind, import_id, patterns)
+        recompute(con, plan.kind, import_id)
         write_names(con, plan, import_id)
         con.commit()
     except BaseException:
@@ -191,11 +204,10 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
     row = rows[0]
     if row[1] != "active":
         raise ValueError(f"Import {import_id} is already undone.")
-    patterns = settings.load(con)["workload"]["absence_patterns"]
     con.begin()
     try:
         con.execute("update imports set status = 'undone' where import_id = $id", {"id": import_id})
-        recompute(con, row[0], import_id, patterns)
+        recompute(con, row[0], import_id)
         con.commit()
     except BaseException:
         con.rollback()
@@ -205,10 +217,17 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every current table (aliases or absence patterns changed)."""
     patterns = settings.load(con)["workload"]["absence_patterns"]
+    con.execute(db.sql_text("ingest_main_macros"))
     con.begin()
     try:
-        for kind in REFRESH:
-            recompute(con, kind, None, patterns)
+        # on the versions, which current rows copy (and an undo later restores)
+        db.run_sql(
+            con,
+            "update time_entry_versions set is_absence = okam_is_absence(project, task, $absence_regex)",
+            absence_regex=absence_regex(patterns),
+        )
+        for kind in REBUILD:
+            recompute(con, kind, None)
         db.execute(con, "consultants_from_current")
         db.execute(con, "clients_upsert", import_id=None)
         con.commit()

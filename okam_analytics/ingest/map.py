@@ -161,7 +161,9 @@ def check(
                 )
 
 
-def sources(mapping: Mapping, headers: list[str], columns: list[str] | None = None) -> dict[str, Source]:
+def sources(
+    mapping: Mapping, headers: list[str], columns: list[str] | None = None
+) -> dict[str, Source]:
     """The raw-table columns of each mapped field (first occurrence of a header)."""
     names: dict[str, str] = {}
     for header, column in zip(headers, columns or headers, strict=True):

@@ -35,6 +35,11 @@ VOCABULARY_TYPES = ("priority", "status", "boolean")
 PARSED = ("timestamp", "date", "time", "number", "integer", "hours", *VOCABULARY_TYPES)
 DURATION_UNITS = {"decimal": 1.0, "hms": 1.0, "minutes": 60.0, "seconds": 3600.0}
 ISO = "ISO 8601"
+# What identifies a time entry without a source id (plus its occurrence number in the file).
+ENTRY_CONTENT = [
+    "consultant", "work_date", "started_at", "client", "project", "task", "ticket_id",
+    "hours", "description",
+]  # fmt: skip
 
 
 def quote(name: str) -> str:
@@ -138,10 +143,12 @@ def register_vocabulary(con: duckdb.DuckDBPyConnection, preset: Preset) -> None:
                 rows.append(
                     (kind_of, key, str(value).lower() if kind_of == "boolean" else str(value), rank)
                 )
+    kinds, keys, values, ranks = (list(column) for column in zip(*rows, strict=True))
     con.execute(
-        "create or replace temp table vocab (kind varchar, key varchar, value varchar, rank integer)"
+        "create or replace temp table vocab as select unnest($kinds) as kind, unnest($keys) as key,"
+        " unnest($values) as value, unnest($ranks)::integer as rank",
+        {"kinds": kinds, "keys": keys, "values": values, "ranks": ranks},
     )
-    con.executemany("insert into vocab values (?, ?, ?, ?)", rows)
 
 
 def build_vocabulary_map(
@@ -232,14 +239,27 @@ def build_staged(
     return best
 
 
+def timesheet_derived(sources: dict[str, Source]) -> tuple[list[str], list[str]]:
+    """Start time on the work date, work date of a start; the content hash of an entry."""
+    made: dict[str, str] = {}
+    if "started_at" not in sources and "start_time" in sources:
+        made["started_at"] = "work_date + start_time"
+    if "work_date" not in sources and "started_at" in sources:
+        made["work_date"] = "cast(started_at as date)"
+    fix = [f"{expr} as {name}" for name, expr in made.items()]
+    if "entry_id" not in sources:
+        # identifies an entry without a source id; md5 is stable across DuckDB versions
+        content = ", ".join(
+            f"coalesce(cast({made.get(c, c)} as varchar), chr(1))" for c in ENTRY_CONTENT
+        )
+        fix.append(f"md5(concat_ws(chr(31), {content})) as __content_hash")
+    return fix, list(made)
+
+
 def derived(kind: str, sources: dict[str, Source]) -> tuple[list[str], list[str]]:
     """Select items computed from typed fields, and the typed columns they replace."""
     if kind == "timesheets":
-        if "started_at" not in sources and "start_time" in sources:
-            return ["work_date + start_time as started_at"], ["started_at"]
-        if "work_date" not in sources and "started_at" in sources:
-            return ["cast(started_at as date) as work_date"], ["work_date"]
-        return [], []
+        return timesheet_derived(sources)
     fix = [
         "r_priority as priority_raw"
         if "priority" in sources

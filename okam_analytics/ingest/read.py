@@ -1,7 +1,7 @@
 """Read a ticket or timesheet export (CSV or .xlsx; bytes or a path) into a private DuckDB table.
 
-First 64 KB are sniffed in Python (kind of file, encoding, delimiter, header row); the bulk
-is read by DuckDB (read_csv) or streamed from openpyxl in batches. See docs in SPEC section 3.
+The first 64 KB are sniffed in Python (kind of file, encoding, delimiter, header row); the
+bulk is read by DuckDB's read_csv, or streamed from openpyxl in batches for workbooks.
 """
 
 from __future__ import annotations
@@ -84,25 +84,55 @@ def _text_sample(path: Path) -> tuple[str, bool]:
     return text.removeprefix("\ufeff"), len(data) > sniff.HEAD_BYTES
 
 
-def _read_text(con, source: Source, head: bytes, max_rows: int) -> dict:
+def _raw_table(
+    con: duckdb.DuckDBPyConnection, names: table.Columns, rows: int, file_name: str, **found
+) -> RawTable:
+    return RawTable(
+        con=con,
+        table=table.TABLE,
+        headers=names.headers,
+        duplicate_headers=names.duplicate_headers,
+        blank_headers=names.blank_headers,
+        rows_read=rows,
+        file_name=file_name,
+        columns=names.columns,
+        **found,
+    )
+
+
+def _load_text(con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int):
+    sample, truncated = _text_sample(text.path)
+    sniff.refuse_markup(sample)
+    layout = sniff.sniff_csv(sample, text.newline, truncated)
+    csv_load.load_csv(con, text, layout, max_rows)
+    return layout
+
+
+def _read_text(con, source: Source, head: bytes, file_name: str, max_rows: int) -> RawTable:
     with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
         text = encoding.prepare_text(source, head, Path(work))
-        sample, truncated = _text_sample(text.path)
-        sniff.refuse_markup(sample)
-        layout = sniff.sniff_csv(sample, text.newline, truncated)
-        csv_load.load_csv(con, text, layout, max_rows)
+        if text.bare_returns:
+            text = encoding.normalise_newlines(text, Path(work))
+        try:
+            layout = _load_text(con, text, max_rows)
+        except csv_load.UnreadableCsv:
+            if not text.returns:
+                raise
+            # DuckDB cannot read LF and CRLF line ends mixed in one file: make them all LF.
+            text = encoding.normalise_newlines(text, Path(work))
+            layout = _load_text(con, text, max_rows)
     names, rows = table.finish_table(con, layout.header_cells, len(layout.header_cells))
-    return dict(
-        names=names, rows=rows, encoding=text.encoding, delimiter=layout.delimiter, sheet=None,
-        sheets=[], header_line=layout.header_line, sha256=text.sha256,
+    return _raw_table(
+        con, names, rows, file_name, encoding=text.encoding, delimiter=layout.delimiter,
+        sheet=None, sheets=[], header_line=layout.header_line, sha256=text.sha256,
     )  # fmt: skip
 
 
-def _read_workbook(con, source: Source, sheet: str | None, max_rows: int) -> dict:
+def _read_workbook(con, source: Source, file_name: str, sheet: str | None, max_rows: int):
     found = xlsx.load_xlsx(con, source, sheet, max_rows)
     names, rows = table.finish_table(con, found.header_cells, found.width)
-    return dict(
-        names=names, rows=rows, encoding=None, delimiter=None, sheet=found.sheet,
+    return _raw_table(
+        con, names, rows, file_name, encoding=None, delimiter=None, sheet=found.sheet,
         sheets=found.sheets, header_line=found.header_line, sha256=_sha256(source),
     )  # fmt: skip
 
@@ -126,28 +156,12 @@ def read_export(
     con = _private_connection()
     try:
         if kind == "zip":
-            found = _read_workbook(con, source, sheet, max_rows)
+            raw = _read_workbook(con, source, file_name, sheet, max_rows)
         else:
-            found = _read_text(con, source, head, max_rows)
-        if found["rows"] == 0:
+            raw = _read_text(con, source, head, file_name, max_rows)
+        if raw.rows_read == 0:
             raise ImportRefused("The file has a header row but no data rows.")
     except BaseException:
         con.close()
         raise
-    names: table.Columns = found["names"]
-    return RawTable(
-        con=con,
-        table=table.TABLE,
-        headers=names.headers,
-        duplicate_headers=names.duplicate_headers,
-        blank_headers=names.blank_headers,
-        encoding=found["encoding"],
-        delimiter=found["delimiter"],
-        sheet=found["sheet"],
-        sheets=found["sheets"],
-        header_line=found["header_line"],
-        rows_read=found["rows"],
-        sha256=found["sha256"],
-        file_name=file_name,
-        columns=names.columns,
-    )
+    return raw

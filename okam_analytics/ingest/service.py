@@ -142,13 +142,12 @@ def prepare(plan: ImportPlan, raw: Any, preset: Preset) -> None:
         from okam_analytics.ingest import event_log
 
         warnings = event_log.collapse(con, "canonical", preset)
-        con.executemany(
-            "insert into findings values (?, ?, ?, ?, 'warning')", [list(w) for w in warnings]
-        )
-    con.execute(
-        f"drop table if exists {normalise.quote(raw.table)}"
-    )  # free memory: staged has it all
-    con.execute("drop table if exists staged")
+        if warnings:
+            con.executemany(
+                "insert into findings values (?, ?, ?, ?, 'warning')", [list(w) for w in warnings]
+            )
+    # free memory: staged holds all that is needed (canonical is a view over it)
+    con.execute(f"drop table if exists {normalise.quote(raw.table)}")
     summarise(plan, con, kind)
     plan.private = con
 

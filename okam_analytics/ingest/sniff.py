@@ -101,7 +101,9 @@ def header_index(rows: Sequence[Sequence[str | None]], exact: bool) -> int | Non
         return None
     width = modal_width([len(row) for row in filled])
     # Tools that end every data row with a delimiter give data one more (empty) cell than the header.
-    trailing = exact and width > 1 and all(not (r[-1] or "").strip() for r in filled if len(r) == width)
+    trailing = (
+        exact and width > 1 and all(not (r[-1] or "").strip() for r in filled if len(r) == width)
+    )
     target = width - 1 if trailing else width
     for index, row in enumerate(rows):
         fits = len(row) == target if exact else len(row) >= target

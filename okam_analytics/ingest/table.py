@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,13 +43,11 @@ def column_names(cells: Sequence[str | None]) -> Columns:
         if text:
             named.append(text)
         headers.append(text or f"column_{position}")
-    seen: dict[str, str] = {}
+    keys = Counter(header_key(text) for text in named)
     duplicates: list[str] = []
     for text in named:
-        key = header_key(text)
-        if key in seen and seen[key] not in duplicates:
-            duplicates.append(seen[key])
-        seen.setdefault(key, text)
+        if keys[header_key(text)] > 1 and header_key(text) not in map(header_key, duplicates):
+            duplicates.append(text)
     # DuckDB column names are case-insensitive, so uniqueness is judged casefolded.
     used, columns = {LINE}, []
     for text in headers:

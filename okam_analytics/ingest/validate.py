@@ -30,11 +30,6 @@ TIMESHEET_COLUMNS = [
     "entry_id", "work_date", "started_at", "consultant", "client", "project", "task",
     "ticket_id", "hours", "is_billable", "description", "team", "role", "__line",
 ]  # fmt: skip
-# Content that identifies a time entry without a source id (with its occurrence number).
-ENTRY_CONTENT = [
-    "consultant", "work_date", "started_at", "client", "project", "task", "ticket_id",
-    "hours", "description",
-]  # fmt: skip
 MISSING = {
     "ticket_id": "missing ticket id",
     "created_at": "missing creation date",
@@ -149,14 +144,15 @@ def run_checks(con: duckdb.DuckDBPyConnection, checks: Checks, table: str) -> No
 
 
 def keep_valid(con: duckdb.DuckDBPyConnection) -> str:
-    """The table of rows without a reject: staged itself when nothing was rejected."""
+    """The relation of rows without a reject: staged itself when nothing was rejected."""
     con.execute(
-        "create or replace temp table rejected as select distinct line from findings where severity = 'reject'"
+        "create or replace temp table rejected as"
+        " select distinct line from findings where severity = 'reject'"
     )
     if not con.execute("select count(*) from rejected").fetchall()[0][0]:
         return "staged"
     con.execute(
-        "create or replace temp table kept as select * from staged s anti join rejected r on r.line = s.__line"
+        "create or replace view kept as select * from staged s anti join rejected r on r.line = s.__line"
     )
     return "kept"
 
@@ -192,46 +188,57 @@ def mark_duplicates(
 def ticket_canonical(
     con: duckdb.DuckDBPyConnection, table: str, sources: dict[str, Source], event_log: bool
 ) -> None:
-    """canonical = valid ticket rows (last of duplicates), early first responses emptied."""
+    """View canonical = valid ticket rows (last of duplicates), early first responses emptied."""
     dropped = not event_log and mark_duplicates(con, table, "ticket_id", sources)
     columns = [quote(c) for c in TICKET_COLUMNS]
     columns[TICKET_COLUMNS.index("first_response_at")] = (
-        "case when first_response_at < created_at then null else first_response_at end as first_response_at"
+        "case when first_response_at < created_at then null else first_response_at end"
+        " as first_response_at"
     )
     skip = " anti join dropped d on d.line = t.__line" if dropped else ""
     con.execute(
-        f"create or replace table canonical as select {', '.join(columns)} from {quote(table)} t{skip}"
+        f"create or replace view canonical as select {', '.join(columns)} from {quote(table)} t{skip}"
     )
 
 
 def timesheet_canonical(
     con: duckdb.DuckDBPyConnection, table: str, sources: dict[str, Source]
 ) -> None:
-    """canonical = valid time entries with their entry_key (source id, else content hash)."""
+    """View canonical = valid time entries with their entry_key: the source id, else the
+    content hash and the occurrence number among identical rows of the file."""
     columns = ", ".join(quote(c) for c in TIMESHEET_COLUMNS)
     if "entry_id" in sources:
         dropped = mark_duplicates(con, table, "entry_id", sources)
         skip = " anti join dropped d on d.line = t.__line" if dropped else ""
         con.execute(
-            f"create or replace table canonical as select {columns}, entry_id as entry_key"
+            f"create or replace view canonical as select {columns}, entry_id as entry_key"
             f" from {quote(table)} t{skip}"
         )
         return
-    content = ", ".join(f"coalesce(cast({quote(c)} as varchar), chr(1))" for c in ENTRY_CONTENT)
+    # only identical rows need numbering: the rest is occurrence 1 (no window over the file)
     con.execute(
         f"""
-        create or replace table canonical as
-        with hashed as (select {columns}, md5(concat_ws(chr(31), {content})) as content_hash from {quote(table)})
-        select * exclude (content_hash),
-            content_hash || '-' || row_number() over same_content as entry_key,
-            min(__line) over same_content as __first_line
-        from hashed
-        window same_content as (partition by content_hash order by __line)
+        create or replace temp table occurrences as
+        with twice as (
+            select __content_hash from {quote(table)} group by __content_hash having count(*) > 1
+        )
+        select __line, row_number() over same_content as occurrence,
+            min(__line) over same_content as first_line
+        from {quote(table)} semi join twice using (__content_hash)
+        window same_content as (partition by __content_hash order by __line)
         """
     )
     con.execute(
-        "insert into findings select __line, $column, null, $reason || __first_line || '; both loaded',"
-        " 'warning' from canonical where __first_line < __line",
+        f"""
+        create or replace view canonical as
+        select {", ".join("t." + quote(c) for c in TIMESHEET_COLUMNS)},
+            t.__content_hash || '-' || coalesce(o.occurrence, 1) as entry_key
+        from {quote(table)} t left join occurrences o on o.__line = t.__line
+        """
+    )
+    con.execute(
+        "insert into findings select __line, $column, null,"
+        " $reason || first_line || '; both loaded', 'warning' from occurrences where occurrence > 1",
         {"column": "(row)", "reason": "duplicate of line "},
     )
 

@@ -237,9 +237,9 @@ def load_xlsx(
                 workbook.close()
     except ImportRefused:
         raise
-    except DefusedXmlException:
-        raise ImportRefused("The workbook declares XML entities; it was refused for safety.") from None
     except Exception as exc:  # openpyxl raises anything on a malformed workbook
+        if isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__, DefusedXmlException):
+            raise ImportRefused("The workbook declares XML entities; refused for safety.") from None
         raise ImportRefused(f"The workbook could not be read (it may be damaged): {exc}") from None
     number, header_cells = sample[header]
     return Sheet(header_cells, number, width, worksheet.title, list(workbook.sheetnames))

@@ -15,6 +15,10 @@ from okam_analytics.metrics.period import Period
 
 Settings = dict[str, dict[str, Any]]
 SUCCESSORS_SHOWN = 3
+STATUSES = ["covered", "thin", "single", "uncovered"]
+# the one-pass trend scales evidence by 2 ** (age / half-life): beyond ~1000 halvings a double
+# overflows, so very short half-lives fall back to one query per date
+MAX_HALVINGS = 900
 
 
 def knowledge_params(cfg: Settings, as_of_date: date) -> dict[str, Any]:
@@ -91,9 +95,9 @@ def what_if_absent(
     clients = redundancy_by_client(con, cfg, as_of_date)
     gone = set(absent)
     clients["knowers_before"] = clients["knowers"]
-    clients["knowers_after"] = clients["knower_names"].map(
-        lambda names: sum(name not in gone for name in names)
-    )
+    knowers = clients["knower_names"].explode()
+    staying = knowers.notna() & ~knowers.isin(gone)
+    clients["knowers_after"] = staying.groupby(level=0).sum()
     hit = clients[
         (clients["knowers_after"] < clients["knowers_before"]) & (clients["knowers_after"] <= 1)
     ].copy()
@@ -142,11 +146,27 @@ def redundancy_trend(
     con: duckdb.DuckDBPyConnection, cfg: Settings, date_from: date, date_to: date
 ) -> pd.DataFrame:
     """Active clients by status at each month end: month_end, covered, thin, single, uncovered."""
+    points = month_ends(date_from, date_to)
     params = knowledge_params(cfg, date_to)
     del params["as_of_on"]
-    frame = db.query_df(con, "redundancy_trend", points_on=month_ends(date_from, date_to), **params)
+    reach = (points[-1] - points[0]).days + params["window_days"] + params["active_days"]
+    if reach / params["half_life_days"] > MAX_HALVINGS:
+        return trend_point_by_point(con, cfg, points)
+    frame = db.query_df(con, "redundancy_trend", points_on=points, **params)
     frame["month_end"] = as_dates(frame["month_end"])
     return frame
+
+
+def trend_point_by_point(
+    con: duckdb.DuckDBPyConnection, cfg: Settings, points: list[date]
+) -> pd.DataFrame:
+    """The trend from the per-client table at each date (for half-lives too short to factor)."""
+    rows = []
+    for point in points:
+        clients = redundancy_by_client(con, cfg, point)
+        counts = clients[clients["activity"] == "active"]["status"].value_counts()
+        rows.append({"month_end": point} | {s: int(counts.get(s, 0)) for s in STATUSES})
+    return pd.DataFrame(rows, columns=["month_end", *STATUSES])
 
 
 def report_redundancy(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -36,38 +36,10 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def bucket_starts(start: date, end: date, bucket: str) -> pd.DatetimeIndex:
-    """First day of each week (Monday) or month touching [start, end]."""
-    if bucket == "week":
-        return pd.date_range(monday(start), end, freq="7D")
-    return pd.date_range(start.replace(day=1), end, freq="MS")
-
-
-def working_days(cal: dict[str, Any], start: date, end: date, bucket: str) -> pd.DataFrame:
-    """Working days (Mon-Fri minus holidays) of each bucket counted inside [start, end]."""
-    shared = getattr(calendar, "working_days_by_week", None)
-    if bucket == "week" and shared is not None:
-        weeks = shared(cal, start, end)
-        return pd.DataFrame(
-            {
-                "period_start": pd.to_datetime(weeks["week_start"]).dt.date,
-                "working_days": weeks["working_days"].astype(float),
-            }
-        )
-    starts = bucket_starts(start, end, bucket)
-    following = starts.shift(1, freq="7D" if bucket == "week" else "MS")
-    begin = np.maximum(starts.values, np.datetime64(start)).astype("datetime64[D]")
-    stop = np.minimum(following.values, np.datetime64(end + timedelta(days=1)))
-    closed = np.array(calendar.closed_dates(cal, start, end), dtype="datetime64[D]")
-    counts = np.busday_count(begin, stop.astype("datetime64[D]"), holidays=closed)
-    return pd.DataFrame({"period_start": starts.date, "working_days": counts.astype(float)})
-
-
 def utilisation(
     con: duckdb.DuckDBPyConnection, cfg: Settings, date_from: date, date_to: date, bucket: str
 ) -> pd.DataFrame:
     """Per consultant and week or month: hours, capacity, utilisation, overload streak."""
-    days = working_days(cfg["calendar"], date_from, date_to, bucket)
     w = cfg["workload"]
     frame = db.query_df(
         con,
@@ -75,8 +47,7 @@ def utilisation(
         date_from=date_from,
         date_to=date_to,
         bucket=bucket,
-        bucket_starts=days["period_start"].tolist(),
-        bucket_working_days=days["working_days"].tolist(),
+        closed_on=calendar.closed_dates(cfg["calendar"], date_from, date_to),
         default_capacity_hours=float(w["weekly_capacity_hours"]),
         overload_threshold=float(w["overload_threshold"]),
     )
@@ -126,7 +97,11 @@ def current_streaks(weeks: pd.DataFrame, anchor_day: date) -> pd.Series:
 
 
 def open_tickets(
-    con: duckdb.DuckDBPyConnection, cfg: Settings, date_from: date, date_to: date, as_of: Any
+    con: duckdb.DuckDBPyConnection,
+    cfg: Settings,
+    date_from: date,
+    date_to: date,
+    as_of: datetime,
 ) -> pd.DataFrame:
     """Per consultant: clients in the period, open_tickets and open_escalations at as_of."""
     e = cfg["escalation"]
@@ -197,13 +172,13 @@ def daily_call(con: duckdb.DuckDBPyConnection, cfg: Settings, as_of_date: date) 
 
 
 def call_status(call: pd.DataFrame, w: dict[str, Any]) -> pd.Series:
-    """Overloaded (above threshold or 2+ weeks in a row), busy, available; absent without capacity."""
+    """Absent (no capacity left), overloaded (above threshold or 2+ weeks in a row), busy, available."""
     rate = call["utilisation_to_date"]
     overloaded = (rate > float(w["overload_threshold"])) | (call["current_streak"] >= 2)
     busy = rate >= float(w["busy_threshold"])
     absent = rate.isna() & (call["absence_hours"] > 0)
     return pd.Series(
-        np.select([overloaded, busy, absent], ["overloaded", "busy", "absent"], "available"),
+        np.select([absent, overloaded, busy], ["absent", "overloaded", "busy"], "available"),
         index=call.index,
     )
 
@@ -217,7 +192,7 @@ def who_can_help(
 
     scores = knowledge_scores(con, cfg, as_of_date)
     near = float(cfg["knowledge"]["knower_floor"]) / 2
-    helpers = scores[(scores["client"] == client) & (scores["knowledge"] + 1e-9 >= near)]
+    helpers = scores[(scores["client"] == client) & (scores["knowledge"] * (1 + 1e-9) >= near)]
     call = daily_call(con, cfg, as_of_date)
     helpers = helpers.merge(call, on="consultant", how="left").rename(
         columns={"utilisation_to_date": "utilisation_this_week"}

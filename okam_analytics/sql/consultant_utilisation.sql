@@ -1,26 +1,23 @@
 -- Hours, capacity and utilisation per consultant and week (or month) of a period (SPEC 4.2).
 -- capacity = weekly_capacity_hours * working_days / 5 - absence_hours, where working_days are the
--- days of the bucket inside the period (Mon-Fri minus holidays), so a bucket cut by the period
--- edge is prorated. A consultant counts in every bucket of the period where active, even with
--- no entry: active_from/active_to when set (open end when only active_from), else first to last
--- entry (see entry_span).
--- Params: $date_from, $date_to, $bucket ('week' | 'month'), $bucket_starts (date list),
---         $bucket_working_days (list), $default_capacity_hours, $overload_threshold.
+-- Monday-Friday days that are not closed, inside the period and inside the consultant's active
+-- span: a week cut by the period edge, a join or a departure is prorated.
+-- Active span: active_from/active_to when set (open end when only active_from); otherwise from
+-- the first entry to the last, still open when that last entry is in the last 28 days of the
+-- timesheets (people often log at the end of the week or month).
+-- Params: $date_from, $date_to, $bucket ('week' | 'month'), $closed_on (date list),
+--         $default_capacity_hours, $overload_threshold.
 with
 
-bucket_days as (
+calendar_days as (
     select
-        unnest($bucket_starts::date[]) as period_start,
-        unnest($bucket_working_days::double[]) as working_days
-),
-
-buckets as (
-    select
-        period_start,
-        case when $bucket = 'week' then period_start + 6 else last_day(period_start) end
-            as period_end,
-        working_days
-    from bucket_days
+        day_on,
+        date_trunc($bucket, day_on)::date as period_start,
+        isodow(day_on) <= 5 and not list_contains($closed_on::date[], day_on) as is_working
+    from (
+        select unnest(generate_series($date_from::date, $date_to::date, interval 1 day))::date
+            as day_on
+    )
 ),
 
 entries as (
@@ -36,20 +33,31 @@ entries as (
       and consultant is not null and hours is not null
 ),
 
+hours_by_client as (
+    select
+        consultant,
+        period_start,
+        client,
+        sum(hours) filter (where not is_absence) as worked_hours,
+        sum(hours) filter (where is_absence) as absence_hours,
+        sum(hours) filter (where is_billable and not is_absence) as billable_hours
+    from entries
+    group by consultant, period_start, client
+),
+
 hours_by_bucket as (
     select
         consultant,
         period_start,
-        sum(hours) filter (where not is_absence) as worked_hours,
-        sum(hours) filter (where is_absence) as absence_hours,
-        sum(hours) filter (where is_billable and not is_absence) as billable_hours,
-        count(distinct client) filter (where not is_absence and hours > 0) as clients
-    from entries
+        sum(worked_hours) as worked_hours,
+        sum(absence_hours) as absence_hours,
+        sum(billable_hours) as billable_hours,
+        count(*) filter (where client is not null and worked_hours > 0) as clients
+    from hours_by_client
     group by consultant, period_start
 ),
 
--- who is active when; without dates, from the first entry to the last, and still active when
--- the last entry is in the last 28 days of the timesheets (people log at the end of the week)
+-- who is active when
 entry_span as (
     select
         consultant,
@@ -77,16 +85,17 @@ roster as (
     full join entry_span s on c.consultant = s.consultant
 ),
 
-active_buckets as (
-    select r.consultant, b.period_start
+working_days as (
+    select r.consultant, d.period_start, count(*) as working_days
     from roster r
-    join buckets b
-      on r.active_from <= least(b.period_end, $date_to::date)
-     and (r.active_to is null or r.active_to >= greatest(b.period_start, $date_from::date))
+    join calendar_days d
+      on d.day_on >= r.active_from and (r.active_to is null or d.day_on <= r.active_to)
+    where d.is_working
+    group by r.consultant, d.period_start
 ),
 
 consultant_buckets as (
-    select consultant, period_start from active_buckets
+    select consultant, period_start from working_days
     union
     select consultant, period_start from hours_by_bucket
 ),
@@ -99,12 +108,12 @@ measured as (
         coalesce(h.worked_hours, 0) as worked_hours,
         coalesce(h.absence_hours, 0) as absence_hours,
         coalesce(h.billable_hours, 0) as billable_hours,
-        r.weekly_capacity_hours * coalesce(b.working_days, 0) / 5
+        r.weekly_capacity_hours * coalesce(w.working_days, 0) / 5
             - coalesce(h.absence_hours, 0) as capacity_hours,
         coalesce(h.clients, 0)::integer as clients
     from consultant_buckets cb
-    left join roster r using (consultant)
-    left join buckets b using (period_start)
+    join roster r using (consultant)
+    left join working_days w using (consultant, period_start)
     left join hours_by_bucket h using (consultant, period_start)
 ),
 
@@ -113,28 +122,29 @@ rated as (
         *,
         case when capacity_hours > 0 then worked_hours / capacity_hours end as utilisation,
         case when capacity_hours > 0 then billable_hours / capacity_hours end as billable_utilisation,
-        -- a negative capacity (more absence than working days) is no licence for negative overtime
+        -- more absence than working days is no licence for negative overtime
         greatest(0, worked_hours - greatest(capacity_hours, 0)) as overtime_hours,
-        coalesce(worked_hours / nullif(capacity_hours, 0) > $overload_threshold
-                 and capacity_hours > 0, false) as overloaded
+        capacity_hours > 0 and worked_hours / capacity_hours > $overload_threshold as overloaded,
+        case
+            when $bucket = 'week' then (period_start - date '2000-01-03') // 7
+            else year(period_start) * 12 + month(period_start)
+        end as position
     from measured
 ),
 
--- consecutive overloaded buckets: islands keyed by position minus rank among overloaded ones
+-- consecutive overloaded buckets: an island keeps position minus rank constant
 overloaded_runs as (
     select
         consultant,
         period_start,
-        row_number() over (partition by consultant, island order by period_start) as overload_streak
+        row_number() over (partition by consultant, island order by period_start)
+            as overload_streak
     from (
         select
             consultant,
             period_start,
-            dense_rank() over (partition by consultant order by b.position) - b.position as island
+            position - row_number() over (partition by consultant order by period_start) as island
         from rated
-        join (
-            select period_start, row_number() over (order by period_start) as position from buckets
-        ) b using (period_start)
         where overloaded
     )
 ),

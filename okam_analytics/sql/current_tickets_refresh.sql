@@ -1,17 +1,18 @@
 -- Recompute the current ticket rows (and their events) of the keys an import carries.
--- $import_id null = every key. Winner: the active import with the latest period_end, then the
+-- Winner: the active import with the latest period_end, then the
 -- larger sha256. Keys no other active import carries skip the ranking (the usual large case).
+-- (one import carries each key once: no distinct needed)
 create or replace temp table affected_tickets as
-select distinct source, ticket_id
+select source, ticket_id
 from ticket_versions
-where $import_id is null or import_id = $import_id;
+where import_id = $import_id;
 
 create or replace temp table contested_tickets as
 select distinct v.source, v.ticket_id
 from ticket_versions v
 join imports i on i.import_id = v.import_id and i.status = 'active'
 semi join affected_tickets a on a.source = v.source and a.ticket_id = v.ticket_id
-where $import_id is null or v.import_id <> $import_id;
+where v.import_id <> $import_id;
 
 delete from tickets t using affected_tickets a
 where t.source = a.source and t.ticket_id = a.ticket_id;

@@ -1,18 +1,19 @@
--- Recompute the current time entries of the keys an import carries; aliases applied and
--- is_absence from the current absence patterns.
--- $import_id null = every key. Winner: the active import with the latest period_end, then the
+-- Recompute the current time entries of the keys an import carries; aliases applied.
+-- (is_absence is judged on the versions, at load and by a full refresh.)
+-- Winner: the active import with the latest period_end, then the
 -- larger sha256. Keys no other active import carries skip the ranking (the usual large case).
+-- (one import carries each key once: no distinct needed)
 create or replace temp table affected_entries as
-select distinct source, entry_key
+select source, entry_key
 from time_entry_versions
-where $import_id is null or import_id = $import_id;
+where import_id = $import_id;
 
 create or replace temp table contested_entries as
 select distinct v.source, v.entry_key
 from time_entry_versions v
 join imports i on i.import_id = v.import_id and i.status = 'active'
 semi join affected_entries a on a.source = v.source and a.entry_key = v.entry_key
-where $import_id is null or v.import_id <> $import_id;
+where v.import_id <> $import_id;
 
 delete from time_entries t using affected_entries a
 where t.source = a.source and t.entry_key = a.entry_key;
@@ -48,10 +49,7 @@ winners as (
 ),
 
 final as (
-    select w.* replace (
-        coalesce(al.consultant, w.consultant) as consultant,
-        okam_is_absence(w.project, w.task, $absence_regex) as is_absence
-    )
+    select w.* replace (coalesce(al.consultant, w.consultant) as consultant)
     from winners w
     left join consultant_aliases al on al.alias = w.consultant
 )

@@ -48,15 +48,15 @@ shares as (
     where knowledge > 0
 ),
 
--- 1e-9 absorbs floating error so that a value exactly at a threshold counts
+-- the relative 1e-9 absorbs floating error: a value exactly at a threshold counts
 final as (
     select
         client,
         consultant,
         knowledge,
         share,
-        knowledge + 1e-9 >= $knower_floor
-            and knowledge + 1e-9 >= $min_share * client_knowledge as is_knower
+        knowledge * (1 + 1e-9) >= $knower_floor
+            and knowledge * (1 + 1e-9) >= $min_share * client_knowledge as is_knower
     from shares
     order by client, knowledge desc, consultant
 )

@@ -61,7 +61,7 @@ ranked as (
     from scores
 ),
 
--- knowers (1e-9 absorbs floating error at a threshold) and the CHAOSS absence factor:
+-- knowers (relative 1e-9: floating error at a threshold) and the CHAOSS absence factor:
 -- the fewest consultants whose knowledge together exceeds half the client's total
 by_client as (
     select
@@ -76,8 +76,8 @@ by_client as (
     from (
         select
             *,
-            knowledge + 1e-9 >= $knower_floor
-                and knowledge + 1e-9 >= $min_share * total_knowledge as is_knower
+            knowledge * (1 + 1e-9) >= $knower_floor
+                and knowledge * (1 + 1e-9) >= $min_share * total_knowledge as is_knower
         from ranked
     )
     group by client

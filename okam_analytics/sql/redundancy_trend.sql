@@ -123,40 +123,57 @@ candidates as (
     select w.consultant, w.client, c.point_on, c.client_knowledge
     from pair_weights w
     join client_points c on w.client = c.client
-    where c.is_active and w.weight + 1e-9 >= $min_share * c.client_knowledge
+    where c.is_active and w.weight * (1 + 1e-9) >= $min_share * c.client_knowledge
 ),
 
--- running sums over every segment of each candidate pair, then two lookups per point
+-- running sums per candidate pair over its own segments, read at each point's window edges:
+-- probe rows (the last segment of the window, +1; the last one before it, -1) ride along the
+-- evidence rows, after those of the same segment
 candidate_pairs as (
     select distinct consultant, client from candidates
 ),
 
-candidate_running as (
-    select
-        c.consultant,
-        c.client,
-        e.seg,
-        sum(coalesce(s.scaled, 0)) over (
-            partition by c.consultant, c.client order by e.seg rows unbounded preceding
-        ) as running_scaled
-    from candidate_pairs c
-    cross join edge_index e
-    left join pair_segments s
-      on s.consultant = c.consultant and s.client = c.client and s.seg = e.seg
-),
-
-before_window as (
-    select c.consultant, c.client, c.point_on, c.client_knowledge,
-           upto.running_scaled as upto_scaled, below.running_scaled as before_scaled
+probes as (
+    select c.consultant, c.client, c.point_on, c.client_knowledge, p.hi_seg as seg, 1 as sign
     from candidates c
     join point_segments p using (point_on)
-    join candidate_running upto
-      on upto.consultant = c.consultant and upto.client = c.client and upto.seg = p.hi_seg
-    join candidate_running below
-      on below.consultant = c.consultant and below.client = c.client and below.seg = p.lo_seg
+    union all
+    select c.consultant, c.client, c.point_on, c.client_knowledge, p.lo_seg as seg, -1 as sign
+    from candidates c
+    join point_segments p using (point_on)
 ),
 
--- knowers per client and point (1e-9 absorbs floating error at a threshold)
+stream as (
+    select consultant, client, seg, false as is_probe, scaled,
+           null::date as point_on, null::double as client_knowledge, 0 as sign
+    from pair_segments
+    semi join candidate_pairs using (consultant, client)
+    union all
+    select consultant, client, seg, true, 0, point_on, client_knowledge, sign
+    from probes
+),
+
+running as (
+    select
+        *,
+        sum(scaled) over (
+            partition by consultant, client order by seg, is_probe rows unbounded preceding
+        ) as running_scaled
+    from stream
+),
+
+candidate_scores as (
+    select
+        client,
+        point_on,
+        any_value(client_knowledge) as client_knowledge,
+        sum(sign * running_scaled) as window_scaled
+    from running
+    where is_probe
+    group by consultant, client, point_on
+),
+
+-- knowers per client and point (relative 1e-9: floating error at a threshold)
 knowers as (
     select client, point_on, count(*) as knowers
     from (
@@ -164,12 +181,12 @@ knowers as (
             client,
             point_on,
             client_knowledge,
-            (upto_scaled - before_scaled)
+            window_scaled
                 * pow(2, (reference_on - point_on) / $half_life_days::double) as knowledge
-        from before_window, bounds
+        from candidate_scores, bounds
     )
-    where knowledge + 1e-9 >= $knower_floor
-      and knowledge + 1e-9 >= $min_share * client_knowledge
+    where knowledge * (1 + 1e-9) >= $knower_floor
+      and knowledge * (1 + 1e-9) >= $min_share * client_knowledge
     group by client, point_on
 ),
 

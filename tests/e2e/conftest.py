@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "test-output"
@@ -34,6 +35,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT_S = 60
+# Two shared cores: give every wait and assertion room before calling it a failure.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -64,6 +67,12 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, chromium_path: str) -> dict:
     return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(autouse=True)
+def patient_page(page: Page) -> Page:
+    page.set_default_timeout(30_000)
+    return page
 
 
 @pytest.fixture(scope="session")

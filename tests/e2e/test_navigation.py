@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 PAGES = [  # navigation title, url path
@@ -20,16 +21,19 @@ PAGES = [  # navigation title, url path
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 NAV = '[data-testid="stSidebarNav"]'
+DATE_INPUTS = '[data-testid="stSidebar"] [data-testid="stDateInput"]'
 
 
 def wait_idle(page: Page) -> None:
     """Wait until the script run is over and the page is drawn."""
-    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=120_000)
 
 
 def open_app(page: Page, path: str) -> None:
+    """Open a URL and wait for app.py's frame (its sidebar filters), then for the run to end."""
     page.goto(path)
-    page.wait_for_selector(NAV, timeout=60_000)
+    # The first request of a server loads the sample data, which takes a while on a busy machine.
+    expect(page.locator(DATE_INPUTS)).to_have_count(2, timeout=120_000)
     wait_idle(page)
 
 
@@ -45,9 +49,7 @@ def nav_titles(page: Page) -> list[str]:
 
 def as_of_input(page: Page):
     """The sidebar's as-of date field (its hidden input holds the ISO value)."""
-    return page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').filter(
-        has_text=re.compile("As of|Situation au")
-    )
+    return page.locator(DATE_INPUTS).filter(has_text=re.compile("As of|Situation au"))
 
 
 def set_as_of(page: Page, day: str) -> None:
@@ -87,6 +89,9 @@ def test_filter_change_is_in_the_url_and_the_url_restores_it(page: Page, browser
     wait_idle(page)
     assert query(page.url) != before
     shared_url = page.url
+    # The sidebar's copy-link box holds exactly the address of this view.
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]')
+    assert link.inner_text().strip() == shared_url
 
     fresh = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     open_app(fresh, shared_url)
@@ -104,12 +109,17 @@ def test_invalid_date_in_url_shows_a_warning_not_an_exception(page: Page) -> Non
     assert query(page.url)["asof"] != ["2025-02-30"]
 
 
+def test_sample_data_is_loaded_and_flagged(page: Page) -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    if not [p for p in sample.glob("*") if p.suffix in (".csv", ".xlsx")]:
+        pytest.skip("data/sample/ holds no exports yet")
+    open_app(page, "/")
+    expect(page.get_by_text("Sample data: import your own exports")).to_be_visible()
+
+
 def test_deep_link_as_first_request_gets_the_frame(page: Page, fresh_app_server: str) -> None:
     # The first script run of a new server goes through okam_analytics.ui's pages/ folder guard.
     open_app(page, f"{fresh_app_server}/workload")
-    # The guard's rerun follows a first, aborted run: wait for the frame's own sidebar widgets.
-    expect(page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')).to_have_count(2)
-    wait_idle(page)
     assert nav_titles(page) == [title for title, _ in PAGES]
     expect(page.get_by_role("heading", name="Workload", exact=True)).to_be_visible()
     assert urlsplit(page.url).path == "/workload"

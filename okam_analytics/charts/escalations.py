@@ -1,0 +1,257 @@
+"""Escalation figures: compliance by month, time distributions by priority, open escalations by
+age, states by client, escalations against the assignee's utilisation that week."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from okam_analytics.charts import (
+    SLA_STATES,
+    apply_layout,
+    empty_figure,
+    rows_height,
+    status_colour,
+    status_label,
+)
+from okam_analytics.i18n import translate
+
+PRIORITY_COLOURS = {"P1": "#b2182b", "P2": "#ef8a62", "P3": "#67a9cf", "P4": "#2166ac"}
+MEASURES = ("response", "resolution")
+AGE_BUCKETS = {  # open_escalations.sql buckets -> text key, youngest first
+    "< 1 day": "chart.escalations.age_under_1d",
+    "1-3 days": "chart.escalations.age_1_3d",
+    "3-7 days": "chart.escalations.age_3_7d",
+    "7-30 days": "chart.escalations.age_7_30d",
+    ">= 30 days": "chart.escalations.age_over_30d",
+}
+LOAD_STATUSES = ("overloaded", "busy", "available", "no_timesheet")
+TARGET_MARK = "#111111"
+
+
+def priority_colour(priority: str) -> str:
+    """The colour of a priority (grey for one outside P1..P4)."""
+    return PRIORITY_COLOURS.get(priority, "#757575")
+
+
+def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Response and resolution compliance per month, one line per priority (escalation_compliance
+    by month); each point carries [month, priority] for a drill-down."""
+    tr = partial(translate, lang=lang)
+    if frame.empty:
+        return empty_figure(tr("chart.no_data"))
+    titles = [tr(f"chart.escalations.{m}_compliance") for m in MEASURES]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=titles)
+    months = pd.to_datetime(frame["month"])
+    for col, measure in enumerate(MEASURES, start=1):
+        for priority, rows in frame.assign(month=months).groupby("priority", sort=True):
+            custom = list(
+                zip(
+                    rows["month"].dt.strftime("%Y-%m"),
+                    rows["priority"],
+                    rows[f"{measure}_met"],
+                    rows[f"{measure}_breached"],
+                    rows["tickets"],
+                    strict=True,
+                )
+            )
+            fig.add_scatter(
+                x=rows["month"],
+                y=rows[f"{measure}_compliance"],
+                customdata=custom,
+                mode="lines+markers",
+                name=priority,
+                legendgroup=priority,
+                showlegend=col == 1,
+                line={"color": priority_colour(priority), "width": 2},
+                marker={"size": 8},
+                hovertemplate=_month_hover(tr),
+                row=1,
+                col=col,
+            )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_yaxes(title_text=tr("chart.escalations.compliance"), row=1, col=1)
+    fig.update_xaxes(tickformat="%b %Y", dtick="M1")
+    return apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=380)
+
+
+def _month_hover(tr) -> str:
+    return (
+        "<b>%{customdata[1]}</b> %{x|%B %Y}<br>"
+        f"{tr('chart.escalations.compliance')}: %{{y:.1%}}<br>"
+        f"{tr('chart.escalations.met')}: %{{customdata[2]}} · "
+        f"{tr('chart.escalations.breached')}: %{{customdata[3]}}<br>"
+        f"{tr('chart.escalations.tickets')}: %{{customdata[4]}}<extra></extra>"
+    )
+
+
+def time_distributions(stats: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Response and resolution hours per priority as boxes (quartiles, whiskers at p10 and p90)
+    in each priority's clock, with the SLA target marked (escalation_scope.distribution_stats)."""
+    tr = partial(translate, lang=lang)
+    if stats.empty:
+        return empty_figure(tr("chart.no_data"))
+    titles = [tr(f"chart.escalations.{m}_time") for m in MEASURES]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
+    for col, measure in enumerate(MEASURES, start=1):
+        rows = stats[stats["measure"] == measure].sort_values("priority")
+        for row in rows.itertuples():  # one box per priority: a handful of traces
+            fig.add_trace(_box(row, tr), row=1, col=col)
+        fig.add_scatter(
+            x=rows["priority"],
+            y=rows["target_hours"],
+            mode="markers",
+            name=tr("chart.escalations.target"),
+            legendgroup="target",
+            showlegend=col == 1,
+            marker={
+                "symbol": "line-ew-open",
+                "size": 36,
+                "line": {"width": 3, "color": TARGET_MARK},
+            },
+            hovertemplate=f"{tr('chart.escalations.target')}: %{{y:.1f}} h<extra></extra>",
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(title_text=tr("chart.escalations.hours"), rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(title_text=tr("chart.escalations.priority"))
+    return apply_layout(fig, height=400)
+
+
+def _box(row, tr) -> go.Box:
+    clock = tr(f"chart.escalations.clock_{row.clock.replace('24x7', 'always')}")
+    return go.Box(
+        x=[row.priority],
+        q1=[row.q1],
+        median=[row.median],
+        q3=[row.q3],
+        lowerfence=[row.p10],
+        upperfence=[row.p90],
+        name=row.priority,
+        legendgroup=row.priority,
+        showlegend=False,
+        marker_color=priority_colour(row.priority),
+        hovertext=[
+            f"{row.priority} · {clock} · {row.tickets} {tr('chart.escalations.tickets')}"
+            f"<br>{tr('chart.escalations.max')}: {row.max:.1f} h"
+        ],
+        hoverinfo="y+text",
+    )
+
+
+def open_by_age(open_frame: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Open escalations per age bucket, stacked by state (within or beyond target); each bar
+    carries its bucket (the SQL text) for a drill-down."""
+    tr = partial(translate, lang=lang)
+    if open_frame.empty:
+        return empty_figure(tr("chart.escalations.no_open"))
+    counts = open_frame.groupby(["age_bucket", "state"], as_index=False).size()
+    fig = go.Figure()
+    for state in [s for s in SLA_STATES if s in set(counts["state"])]:
+        rows = counts[counts["state"] == state].set_index("age_bucket").reindex(list(AGE_BUCKETS))
+        fig.add_bar(
+            x=[tr(key) for key in AGE_BUCKETS.values()],
+            y=rows["size"].fillna(0),
+            customdata=list(AGE_BUCKETS),
+            name=status_label(state, lang),
+            marker_color=status_colour(state),
+            hovertemplate=f"%{{x}}<br>{status_label(state, lang)}: %{{y}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    return apply_layout(
+        fig,
+        x_title=tr("chart.escalations.age"),
+        y_title=tr("chart.escalations.open_tickets"),
+        height=320,
+    )
+
+
+def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) -> go.Figure:
+    """Escalated tickets per client stacked by state (escalation_scope.state_counts by client),
+    the clients with the most breaches first, at most `limit` of them."""
+    tr = partial(translate, lang=lang)
+    if counts.empty:
+        return empty_figure(tr("chart.no_data"))
+    wide = counts.pivot_table(index="client", columns="state", values="tickets", fill_value=0)
+    bad = wide.reindex(columns=["breached", "open_breached"], fill_value=0).sum(axis=1)
+    order = (
+        pd.DataFrame({"bad": bad, "all": wide.sum(axis=1)})
+        .sort_values(["bad", "all"], ascending=False)
+        .index[:limit]
+    )
+    wide = wide.loc[order]
+    fig = go.Figure()
+    for state in [s for s in SLA_STATES if s in wide.columns]:
+        fig.add_bar(
+            y=list(wide.index),
+            x=wide[state],
+            orientation="h",
+            name=status_label(state, lang),
+            marker_color=status_colour(state),
+            customdata=list(wide.index),
+            hovertemplate=f"<b>%{{y}}</b><br>{status_label(state, lang)}: %{{x}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    return apply_layout(
+        fig, x_title=tr("chart.escalations.tickets_axis"), height=rows_height(len(wide))
+    )
+
+
+def pressure_scatter(
+    weeks: pd.DataFrame, busy_threshold: float, overload_threshold: float, lang: str = "en"
+) -> go.Figure:
+    """Each consultant-week with escalations: the assignee's utilisation that week (x) against
+    the escalations received (y), coloured by load status, thresholds drawn."""
+    tr = partial(translate, lang=lang)
+    shown = weeks[(weeks["escalations"] > 0) & weeks["utilisation"].notna()]
+    if shown.empty:
+        return empty_figure(tr("chart.no_data"))
+    fig = go.Figure()
+    for status in [s for s in LOAD_STATUSES if s in set(shown["load_status"])]:
+        rows = shown[shown["load_status"] == status]
+        custom = list(
+            zip(
+                rows["consultant"],
+                pd.to_datetime(rows["week_start"]).dt.strftime("%Y-%m-%d"),
+                rows["breached_escalations"],
+                rows["worked_hours"],
+                rows["capacity_hours"],
+                strict=True,
+            )
+        )
+        fig.add_scatter(
+            x=rows["utilisation"],
+            y=rows["escalations"],
+            customdata=custom,
+            mode="markers",
+            name=tr(f"chart.escalations.load_{status}"),
+            marker={"color": status_colour(status), "size": 10, "opacity": 0.75},
+            hovertemplate=_pressure_hover(tr),
+        )
+    for threshold, key in ((busy_threshold, "busy"), (overload_threshold, "overloaded")):
+        fig.add_vline(
+            x=threshold, line_dash="dot", line_color=status_colour(key), opacity=0.8,
+            annotation_text=f"{threshold:.0%}", annotation_position="top",
+        )  # fmt: skip
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(rangemode="tozero", dtick=1)
+    return apply_layout(
+        fig,
+        x_title=tr("chart.escalations.utilisation_week"),
+        y_title=tr("chart.escalations.escalations_week"),
+        height=380,
+    )
+
+
+def _pressure_hover(tr) -> str:
+    return (
+        f"<b>%{{customdata[0]}}</b><br>{tr('chart.week')} %{{customdata[1]}}<br>"
+        f"{tr('chart.escalations.utilisation')}: %{{x:.0%}} "
+        "(%{customdata[3]:.1f} h / %{customdata[4]:.1f} h)<br>"
+        f"{tr('chart.escalations.escalations')}: %{{y}} · "
+        f"{tr('chart.escalations.breached')}: %{{customdata[2]}}<extra></extra>"
+    )

@@ -1,0 +1,134 @@
+"""Display tables: metric frames -> pandas Stylers with translated headers and status colours.
+
+Cells stay plain text (st.dataframe never renders HTML); only background colours are styled.
+Never imports streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from okam_analytics.charts import KNOWLEDGE_STATUSES, status_label, status_tint
+from okam_analytics.i18n import translate
+
+PERCENT, HOURS, DECIMAL = "{:.0%}", "{:.1f}", "{:.1f}"
+MISSING = "–"
+STATUS_ORDER = {status: i for i, status in enumerate(reversed(KNOWLEDGE_STATUSES))}
+
+
+def joined(values: Iterable[list[str]]) -> list[str | None]:
+    """Lists of names as 'a, b, c' texts; None (shown as a dash) for an empty list."""
+    return [", ".join(names) if isinstance(names, list | tuple) and names else None
+            for names in values]  # fmt: skip
+
+
+def styled(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    status_columns: Iterable[str] = (),
+    formats: dict[str, str] | None = None,
+) -> Styler:
+    """frame with statuses translated and tinted, numbers formatted, headers as col.<name>."""
+    shown = frame.copy()
+    tints: dict[str, str] = {}
+    for column in status_columns:
+        statuses = shown[column].dropna().unique()
+        tints |= {status_label(s, lang): f"background-color: {status_tint(s)}" for s in statuses}
+        shown[column] = shown[column].map(lambda s: status_label(s, lang) if pd.notna(s) else s)
+    headers = {name: translate(f"col.{name}", lang) for name in shown.columns}
+    shown = shown.rename(columns=headers)
+    styler = shown.style.format(
+        {headers[name]: spec for name, spec in (formats or {}).items() if name in headers},
+        na_rep=MISSING,
+    )
+    tinted = [headers[c] for c in status_columns]
+    if tinted:
+        styler = styler.map(lambda value: tints.get(value, ""), subset=tinted)
+    return styler.hide(axis="index")
+
+
+def redundancy_rows(redundancy: pd.DataFrame) -> pd.DataFrame:
+    """Clients worst first: uncovered, single, thin, covered; active before dormant; busiest."""
+    order = redundancy.assign(
+        severity=redundancy["status"].map(STATUS_ORDER),
+        is_dormant=redundancy["activity"] != "active",
+    )
+    order = order.sort_values(
+        ["is_dormant", "severity", "evidence_hours_90d", "client"],
+        ascending=[True, True, False, True],
+    )
+    return order.drop(columns=["severity", "is_dormant"]).reset_index(drop=True)
+
+
+def redundancy_table(rows: pd.DataFrame, lang: str = "en") -> Styler:
+    """The redundancy table (rows as redundancy_rows ordered them), status cells tinted."""
+    shown = rows.assign(knower_names=joined(rows["knower_names"]))
+    shown["activity"] = shown["activity"].map(partial(translate_activity, lang=lang))
+    columns = ["client", "status", "knowers", "knower_names", "absence_factor", "activity",
+               "last_activity_on", "evidence_hours_90d"]  # fmt: skip
+    return styled(shown[columns], lang, status_columns=["status"],
+                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+
+
+def translate_activity(activity: str, lang: str = "en") -> str:
+    """'active' / 'dormant' in the page's language."""
+    return status_label(activity, lang)
+
+
+def at_risk_table(at_risk: pd.DataFrame, lang: str = "en", with_absence: bool = False) -> Styler:
+    """At-risk clients; with_absence adds the status and knowers without the absent consultants."""
+    shown = at_risk.assign(
+        knower_names=joined(at_risk["knower_names"]), successors=joined(at_risk["successors"])
+    )
+    columns = ["client", "status", "knowers", "knower_names"]
+    if with_absence:
+        columns += ["status_if_absent", "knowers_if_absent"]
+    columns += ["successors", "evidence_hours_90d"]
+    statuses = ["status", "status_if_absent"] if with_absence else ["status"]
+    return styled(shown[columns], lang, status_columns=statuses,
+                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+
+
+def at_risk_list(at_risk: pd.DataFrame, lang: str = "en") -> Styler:
+    """A short at-risk list: client, status, knowers, recent evidence hours."""
+    columns = ["client", "status", "knowers", "evidence_hours_90d"]
+    return styled(at_risk[columns], lang, status_columns=["status"],
+                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+
+
+def helpers_table(helpers: pd.DataFrame, lang: str = "en") -> Styler:
+    """who_can_help rows: K, knower or not, this week's utilisation and daily-call status."""
+    tr = partial(translate, lang=lang)
+    shown = helpers.assign(
+        is_knower=helpers["is_knower"].map({True: tr("chart.knowledge.knower"),
+                                            False: tr("chart.knowledge.near_knower")})
+    )  # fmt: skip
+    return styled(shown, lang, status_columns=["status"],
+                  formats={"knowledge": DECIMAL, "utilisation_this_week": PERCENT})  # fmt: skip
+
+
+def workload_table(summary: pd.DataFrame, lang: str = "en") -> Styler:
+    """workload_summary per consultant: percentages, hours, streaks and open tickets."""
+    formats = {"utilisation": PERCENT, "billable_utilisation": PERCENT, "worked_hours": HOURS,
+               "capacity_hours": HOURS, "billable_hours": HOURS, "overtime_hours": HOURS}  # fmt: skip
+    columns = ["consultant", "team", "utilisation", "billable_utilisation", "worked_hours",
+               "capacity_hours", "overtime_hours", "overloaded_weeks", "longest_streak",
+               "current_streak", "clients", "open_tickets", "open_escalations"]  # fmt: skip
+    return styled(summary[columns], lang, formats=formats)
+
+
+def call_table(call: pd.DataFrame, lang: str = "en") -> Styler:
+    """Daily-call rows of one status group: utilisation to date, streak, open work."""
+    columns = ["consultant", "utilisation_to_date", "current_streak", "open_tickets"]
+    return styled(call[columns], lang, formats={"utilisation_to_date": PERCENT})
+
+
+def freshness_table(freshness: pd.DataFrame, lang: str = "en") -> Styler:
+    """Per source: imports, rows, last import time and the latest day in the data."""
+    shown = freshness.assign(kind=freshness["kind"].map(lambda k: translate(f"kind.{k}", lang)))
+    return styled(shown, lang, formats={"last_imported_at": "{:%Y-%m-%d %H:%M}"})

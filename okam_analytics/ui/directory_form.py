@@ -1,0 +1,102 @@
+"""The Settings page's tables of consultants, aliases and clients (st.data_editor), saved
+through okam_analytics.directory: checked whole, written whole, or the problems shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import streamlit as st
+
+from okam_analytics import directory, settings
+from okam_analytics.ui import data
+from okam_analytics.ui.settings_form import finish, show_problems
+from okam_analytics.ui.text import t
+
+CONSULTANTS, ALIASES, CLIENTS = "settings_consultants", "settings_aliases", "settings_clients"
+
+
+def save_button(key: str, save: Callable[[], list], message: str) -> None:
+    """A Save button under an editor: write, then draw the table again from the data."""
+    if st.button(t("settings.save"), key=f"{key}_save", type="primary"):
+        problems = save()
+        if problems:
+            show_problems(problems)
+        else:
+            finish(message, [key])
+
+
+def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
+    """Team, role, weekly capacity and active dates of each consultant; new ones can be added."""
+    frame = data.cached_call(directory.consultants)
+    default = settings.load(con)["workload"]["weekly_capacity_hours"]
+    st.caption(t("settings.consultants_caption", hours=default))
+    column = st.column_config
+    edited = st.data_editor(
+        frame,
+        key=CONSULTANTS,
+        num_rows="add",
+        hide_index=True,
+        column_config={
+            "consultant": column.TextColumn(t("col.consultant"), required=True),
+            "team": column.TextColumn(t("col.team")),
+            "role": column.TextColumn(t("settings.col.role")),
+            "weekly_capacity_hours": column.NumberColumn(
+                t("settings.col.weekly_capacity_hours"), min_value=0, max_value=168, step=0.5,
+                format="%.1f", help=t("settings.col.weekly_capacity_help", hours=default),
+            ),
+            "active_from": column.DateColumn(t("settings.col.active_from"), format="YYYY-MM-DD"),
+            "active_to": column.DateColumn(t("settings.col.active_to"), format="YYYY-MM-DD"),
+        },
+    )  # fmt: skip
+    save_button(CONSULTANTS, lambda: directory.save_consultants(con, edited),
+                "settings.saved_consultants")  # fmt: skip
+
+
+def aliases_editor(con: duckdb.DuckDBPyConnection) -> None:
+    """Other spellings of a consultant's name; saving applies them to the loaded data."""
+    frame = data.cached_call(directory.aliases)
+    names = data.cached_call(directory.consultants)["consultant"].tolist()
+    spellings = sorted(set(names) | set(frame["alias"]))
+    st.caption(t("settings.aliases_caption"))
+    column = st.column_config
+    edited = st.data_editor(
+        frame.astype(object),
+        key=ALIASES,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "alias": column.SelectboxColumn(t("settings.col.alias"), options=spellings,
+                                            required=True),
+            "consultant": column.SelectboxColumn(t("settings.col.alias_of"), options=names,
+                                                 required=True),
+        },
+    )  # fmt: skip
+
+    def save() -> list:
+        with st.spinner(t("settings.refreshing")):
+            return directory.save_aliases(con, edited)
+
+    save_button(ALIASES, save, "settings.saved_aliases")
+
+
+def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
+    """Contract hours per month and SLA tier of each client."""
+    frame = data.cached_call(directory.clients)
+    column = st.column_config
+    edited = st.data_editor(
+        frame,
+        key=CLIENTS,
+        num_rows="fixed",
+        hide_index=True,
+        disabled=["client"],
+        column_config={
+            "client": column.TextColumn(t("col.client")),
+            "contract_hours_per_month": column.NumberColumn(
+                t("settings.col.contract_hours_per_month"), min_value=0, max_value=744, step=1,
+                format="%.1f",
+            ),
+            "sla_tier": column.TextColumn(t("settings.col.sla_tier")),
+        },
+    )  # fmt: skip
+    save_button(CLIENTS, lambda: directory.save_clients(con, edited), "settings.saved_clients")

@@ -1,0 +1,132 @@
+"""The Escalations page's sections: tiles, charts with drill-down, tables, the ticket detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from okam_analytics.charts import CONFIG
+from okam_analytics.charts import escalation_tables as tables
+from okam_analytics.charts import escalations as charts
+from okam_analytics.metrics import escalation_scope as scope
+from okam_analytics.ui import data, render
+from okam_analytics.ui.text import t
+
+MONTH_CHART, CLIENT_CHART = "escalations_month_chart", "escalations_client_chart"
+AGE_CHART, BREACH_TABLE = "escalations_age_chart", "escalations_breach_table"
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A share as '93.4 %' ('93,4 %' in French); a dash when there is nothing to judge."""
+    if value is None or pd.isna(value):
+        return "–"
+    shown = f"{value * 100:.1f} %"
+    return shown.replace(".", ",") if lang == "fr" else shown
+
+
+def tiles(head: dict[str, Any], lang: str) -> None:
+    """The five headline figures of the escalations in scope."""
+    columns = st.columns(5)
+    columns[0].metric(t("escalations.tile.tickets"), head["tickets"], border=True,
+                      help=t("escalations.tile.tickets_help"))  # fmt: skip
+    for column, measure in zip(columns[1:3], ("response", "resolution"), strict=True):
+        column.metric(
+            t(f"escalations.tile.{measure}"),
+            percent(head[f"{measure}_compliance"], lang),
+            border=True,
+            help=t("escalations.tile.compliance_help"),
+        )
+    columns[3].metric(t("escalations.tile.open_breached"), head["open_breached"], border=True,
+                      help=t("escalations.tile.open_breached_help"))  # fmt: skip
+    columns[4].metric(t("escalations.tile.no_response_data"), head["no_response_data"],
+                      border=True, help=t("escalations.tile.no_response_data_help"))  # fmt: skip
+
+
+def chosen_point(key: str, index: int = 0) -> Any:
+    """customdata[index] of the first point selected in the chart `key`, else None."""
+    event = st.session_state.get(key)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    custom = points[0].get("customdata") if points else None
+    if custom is None:
+        return None
+    return custom[index] if isinstance(custom, list | tuple) else custom
+
+
+def chart(fig, key: str | None = None) -> None:
+    """A figure; with a key, clicking a point reruns the page with that point selected."""
+    if key is None:
+        st.plotly_chart(fig, config=CONFIG)
+    else:
+        st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=CONFIG)
+
+
+def table(styler, **options: Any) -> Any:
+    """A Styler as a grid of text, or a note when it has no rows."""
+    if styler.data.empty:
+        st.caption(t("ui.no_rows"))
+        return None
+    return st.dataframe(styler, hide_index=True, width="stretch", **options)
+
+
+def breach_section(breaches: pd.DataFrame, lang: str) -> None:
+    """The breach list, narrowed by a month/priority or client clicked in a chart; a row
+    picked in the list shows that ticket's detail."""
+    month, priority = chosen_point(MONTH_CHART, 0), chosen_point(MONTH_CHART, 1)
+    client = chosen_point(CLIENT_CHART)
+    shown = scope.focus(breaches, created_month=month, priority=priority, client=client)
+    if month or client:
+        where = " · ".join(str(v) for v in (month, priority, client) if v)
+        st.caption(t("escalations.breaches_focus", where=render.escape_markdown(where)))
+    st.caption(t("escalations.breaches_caption", count=len(shown)))
+    event = table(tables.breach_table(shown, lang), key=BREACH_TABLE, on_select="rerun",
+                  selection_mode="single-row", height=320)  # fmt: skip
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(shown):
+        picked = shown.iloc[rows[0]]
+        ticket_detail(picked["source"], picked["ticket_id"], lang)
+    elif not shown.empty:
+        st.caption(t("escalations.pick_row"))
+
+
+def ticket_detail(source: str, ticket_id: str, lang: str) -> None:
+    """One ticket's exported fields, as text (titles come from uploaded files)."""
+    detail = data.cached_call(scope.ticket_detail, source, ticket_id)
+    if detail.empty:
+        return
+    with st.container(border=True):
+        st.markdown(t("escalations.detail_title", ticket=render.escape_markdown(ticket_id)))
+        st.dataframe(tables.ticket_fields(detail, lang), hide_index=True, width="stretch")
+
+
+def open_section(open_frame: pd.DataFrame, lang: str) -> None:
+    """Open escalations by age bucket; clicking a bar keeps that bucket in the table."""
+    left, right = st.columns([2, 3])
+    with left:
+        chart(charts.open_by_age(open_frame, lang), AGE_CHART)
+    with right:
+        bucket = chosen_point(AGE_CHART)
+        if bucket:
+            st.caption(t("escalations.open_focus", bucket=t(charts.AGE_BUCKETS.get(bucket, ""))))
+        table(tables.open_table(scope.focus(open_frame, age_bucket=bucket), lang))
+
+
+def pressure_section(weeks: pd.DataFrame, workload_cfg: dict[str, Any], lang: str) -> None:
+    """Escalations against the assignee's utilisation the same week."""
+    sums = scope.pressure_totals(weeks)
+    if sums["with_timesheet"]:
+        share = percent(sums["when_overloaded"] / sums["with_timesheet"], lang)
+        st.markdown(t("escalations.pressure_summary", share=share, **sums))
+    busy, overload = (float(workload_cfg[k]) for k in ("busy_threshold", "overload_threshold"))
+    chart(charts.pressure_scatter(weeks, busy, overload, lang))
+    table(tables.pressure_table(scope.pressure_by_consultant(weeks), lang), height=320)
+
+
+def agreement_section(agreement: pd.DataFrame, lang: str) -> None:
+    """Agreement with the source's own SLA flag, when the export carries one."""
+    compared = agreement.loc[agreement["priority"] == "all", "compared"]
+    if compared.empty or int(compared.iloc[0]) == 0:
+        st.caption(t("escalations.no_source_flag"))
+        return
+    table(tables.agreement_table(agreement, lang))

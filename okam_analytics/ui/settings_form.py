@@ -1,0 +1,244 @@
+"""The Settings page's forms: one per group of parameters, and the directory tables.
+
+Each form draws its widgets from the stored settings, and on Save checks and stores the whole
+group (settings_edit), or shows what is wrong and stores nothing. Widget keys start with
+`settings_`; a reset or a save of a table forgets them so they are drawn again from the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from okam_analytics import i18n, settings
+from okam_analytics import settings_edit as edit
+from okam_analytics.metrics import calendar, escalations
+from okam_analytics.ui import render
+from okam_analytics.ui.text import LANGUAGE_NAMES, t
+
+FLASH = "settings__flash"
+WHOLE_NUMBERS = {"knowledge.half_life_days", "knowledge.window_days", "knowledge.target_knowers",
+                 "knowledge.active_days"}  # fmt: skip
+STEPS = {"knowledge.min_share": 0.05, "workload.overload_threshold": 0.05,
+         "workload.busy_threshold": 0.05}  # fmt: skip
+Values = tuple[dict[str, Any], list[edit.Message]]
+
+
+def widget(key: str) -> str:
+    """The widget key of a setting: settings_<section>_<name>."""
+    return "settings_" + key.replace(".", "_")
+
+
+def label(key: str) -> str:
+    """The label of a setting (settings.label.<key>)."""
+    return t(f"settings.label.{key}")
+
+
+def helptext(key: str) -> str:
+    """The explanation of a setting (settings.help.<key>)."""
+    return t(f"settings.help.{key}")
+
+
+def number(key: str, value: float) -> float | int:
+    """A number field for one setting (no bounds here: the save checks and explains them)."""
+    whole = key in WHOLE_NUMBERS
+    return st.number_input(
+        label(key),
+        value=int(value) if whole else float(value),
+        step=1 if whole else STEPS.get(key, 0.5),
+        format="%d" if whole else "%.2f",
+        key=widget(key),
+        help=helptext(key),
+    )
+
+
+def numbers(cfg: dict, keys: list[str], per_row: int = 3) -> dict[str, Any]:
+    """Number fields for keys, per_row to a row; key -> value."""
+    values = {}
+    for start in range(0, len(keys), per_row):
+        for column, key in zip(st.columns(per_row), keys[start : start + per_row], strict=False):
+            section, name = key.split(".", 1)
+            with column:
+                values[key] = number(key, cfg[section][name])
+    return values
+
+
+def knowledge_form(cfg: dict) -> Values:
+    """The knowledge parameters."""
+    return numbers(cfg, edit.section_keys("knowledge"), per_row=4), []
+
+
+def workload_form(cfg: dict) -> Values:
+    """Capacity, thresholds and the absence words."""
+    values = numbers(
+        cfg, [k for k in edit.section_keys("workload") if k != "workload.absence_patterns"]
+    )
+    key = "workload.absence_patterns"
+    text = st.text_area(label(key), edit.lines_text(cfg["workload"]["absence_patterns"]),
+                        key=widget(key), help=helptext(key), height=140)  # fmt: skip
+    return values | {key: edit.parse_lines(text)}, []
+
+
+def escalation_form(cfg: dict) -> Values:
+    """Escalated priorities, the reassignment rule and the SLA table."""
+    esc = cfg["escalation"]
+    values: dict[str, Any] = {}
+    left, right = st.columns([2, 1])
+    key = "escalation.priorities"
+    values[key] = left.multiselect(label(key), list(edit.PRIORITIES), esc["priorities"],
+                                   key=widget(key), help=helptext(key))  # fmt: skip
+    key = "escalation.include_reassigned"
+    right.write("")
+    values[key] = right.toggle(label(key), esc["include_reassigned"], key=widget(key),
+                               help=helptext(key))  # fmt: skip
+    st.markdown(f"**{label('escalation.sla')}**")
+    st.caption(helptext("escalation.sla"))
+    table = st.data_editor(edit.sla_frame(esc["sla"]), key=widget("escalation.sla"),
+                           num_rows="dynamic", hide_index=True, column_config=sla_columns())  # fmt: skip
+    values["escalation.sla"], problems = edit.parse_sla(table)
+    return values, problems
+
+
+def sla_columns() -> dict[str, Any]:
+    """Column settings of the SLA table editor."""
+    column = st.column_config
+    return {
+        "priority": column.SelectboxColumn(t("settings.sla.priority"), options=edit.PRIORITIES,
+                                           required=True),
+        "response_minutes": column.NumberColumn(t("settings.sla.response"), min_value=1, step=1),
+        "resolution_minutes": column.NumberColumn(t("settings.sla.resolution"), min_value=1, step=1),
+        "clock": column.SelectboxColumn(t("settings.sla.clock"), options=escalations.CLOCKS,
+                                        required=True, help=t("settings.sla.clock_help")),
+    }  # fmt: skip
+
+
+def calendar_form(cfg: dict) -> Values:
+    """Time zone, opening windows per weekday, public and extra holidays."""
+    cal = cfg["calendar"]
+    values: dict[str, Any] = {}
+    key = "calendar.timezone"
+    zones = edit.timezones()
+    values[key] = st.selectbox(label(key), zones, zones.index(cal["timezone"]) if cal["timezone"]
+                               in zones else 0, key=widget(key), help=helptext(key))  # fmt: skip
+    st.markdown(f"**{label('calendar.windows')}**")
+    st.caption(helptext("calendar.windows"))
+    texts = edit.windows_text(cal["windows"])
+    for start in (0, 4):
+        for column, day in zip(st.columns(4), calendar.WEEKDAYS[start : start + 4], strict=False):
+            texts[day] = column.text_input(t(f"settings.day.{day}"), texts[day],
+                                           key=widget(f"calendar.windows_{day}"))  # fmt: skip
+    values["calendar.windows"], problems = edit.parse_windows(texts)
+    values |= holiday_fields(cal)
+    key = "calendar.extra_holidays"
+    text = st.text_area(label(key), edit.lines_text(cal["extra_holidays"]), key=widget(key),
+                        help=helptext(key))  # fmt: skip
+    values[key], date_problems = edit.parse_dates(text)
+    return values, problems + date_problems
+
+
+def holiday_fields(cal: dict) -> dict[str, Any]:
+    """Country and subdivision of the public holidays (the holidays package's lists)."""
+    countries = edit.holiday_countries()
+    left, right = st.columns(2)
+    key = "calendar.holiday_country"
+    options = ["", *countries]
+    country = left.selectbox(label(key), options, options.index(cal[key.split(".")[1]] or ""),
+                             key=widget(key), help=helptext(key),
+                             format_func=lambda c: f"{countries[c]} ({c})" if c else t("settings.none"))  # fmt: skip
+    names = edit.subdivision_names(country or None)
+    key = "calendar.holiday_subdivision"
+    options = ["", *names]
+    if st.session_state.get(widget(key)) not in options:
+        st.session_state.pop(widget(key), None)  # the country changed: its regions differ
+    stored = cal["holiday_subdivision"] if cal["holiday_subdivision"] in options else ""
+    region = right.selectbox(label(key), options, options.index(stored), key=widget(key),
+                             help=helptext(key), disabled=not names,
+                             format_func=lambda c: f"{names[c]} ({c})" if c else t("settings.none"))  # fmt: skip
+    return {
+        "calendar.holiday_country": country or None,
+        "calendar.holiday_subdivision": region or None,
+    }
+
+
+def privacy_form(cfg: dict) -> Values:
+    """Names in shared views and the default language."""
+    left, right = st.columns(2)
+    key = "privacy.consultant_names"
+    choices = list(edit.PRIVACY_CHOICES)
+    names = left.selectbox(label(key), choices, choices.index(cfg["privacy"]["consultant_names"]),
+                           key=widget(key), help=helptext(key),
+                           format_func=lambda c: t(f"settings.privacy.{c}"))  # fmt: skip
+    key = "ui.language"
+    languages = list(i18n.LANGUAGES)
+    lang = right.selectbox(label(key), languages, languages.index(cfg["ui"]["language"]),
+                           key=widget(key), help=helptext(key), format_func=LANGUAGE_NAMES.get)  # fmt: skip
+    return {"privacy.consultant_names": names, "ui.language": lang}, []
+
+
+FORMS: dict[str, tuple[tuple[str, ...], Callable[[dict], Values]]] = {
+    "knowledge": (("knowledge",), knowledge_form),
+    "workload": (("workload",), workload_form),
+    "escalation": (("escalation",), escalation_form),
+    "calendar": (("calendar",), calendar_form),
+    "privacy": (("privacy", "ui"), privacy_form),
+}
+
+
+def show_problems(problems: list[edit.Message]) -> None:
+    """Each problem as an error box; a setting key named in it is shown as its label."""
+    for key, values in problems:
+        shown = dict(values)
+        if "field" in shown:
+            shown["field"] = label(shown["field"])
+        st.error(t(key, **render.escape_values(shown)), icon=":material/error:")
+
+
+def show_flash() -> None:
+    """The confirmation left by the save or reset that triggered this rerun."""
+    done = st.session_state.pop(FLASH, None)
+    if done:
+        st.success(t(done), icon=":material/check_circle:")
+
+
+def finish(message: str, forget: list[str]) -> None:
+    """After a write: forget the widgets drawn from the old data, confirm, draw again."""
+    for key in forget:
+        st.session_state.pop(key, None)
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def form(con: duckdb.DuckDBPyConnection, name: str, cfg: dict) -> None:
+    """One group of parameters with its Save and Reset buttons."""
+    sections, draw = FORMS[name]
+    values, problems = draw(cfg)
+    left, right, _ = st.columns([1, 1, 4])
+    if left.button(t("settings.save"), key=f"settings_{name}_save", type="primary"):
+        problems = problems or edit.save_section(con, values)
+        if problems:
+            show_problems(problems)
+        else:
+            after_save(con, cfg, values)
+            finish("settings.saved", [])
+    if right.button(
+        t("settings.reset"), key=f"settings_{name}_reset", help=t("settings.reset_help")
+    ):
+        for section in sections:
+            edit.reset_section(con, section)
+        if "workload" in sections:
+            default_words = settings.defaults()["workload"]["absence_patterns"]
+            after_save(con, cfg, {"workload.absence_patterns": default_words})
+        prefixes = tuple(f"settings_{section}_" for section in sections)
+        finish("settings.reset_done", [k for k in st.session_state if k.startswith(prefixes)])
+
+
+def after_save(con: duckdb.DuckDBPyConnection, before: dict, values: dict[str, Any]) -> None:
+    """Absence words are applied when time entries are loaded: apply changed ones now."""
+    if edit.changed(before, values, "workload.absence_patterns"):
+        from okam_analytics.ingest.service import refresh_current
+
+        with st.spinner(t("settings.refreshing")):
+            refresh_current(con)
