@@ -42,7 +42,8 @@ def clients(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def clean_text(values: pd.Series) -> pd.Series:
     """Trimmed text; blank or missing cells become None."""
     text = values.astype("string").str.strip()
-    return text.where(text.notna() & (text != ""), None).astype(object)
+    keep = (text.notna() & (text != "")).fillna(False).astype(bool)
+    return text.astype(object).where(keep, None)
 
 
 def clean_number(values: pd.Series) -> pd.Series:
@@ -124,8 +125,7 @@ def check_aliases(edited: pd.DataFrame, known: Iterable[str]) -> list[Message]:
     consultant, an alias of itself, a consultant that is itself an alias (no chains)."""
     problems = _names_problems(edited["alias"], "alias")
     known = set(known)
-    for _, row in edited.iterrows():
-        alias, consultant = row["alias"], row["consultant"]
+    for alias, consultant in zip(edited["alias"], edited["consultant"], strict=True):
         if consultant is None:
             problems.append(("directory.error.alias_target", {"alias": alias}))
         elif consultant == alias:

@@ -75,7 +75,7 @@ def write_sample(out_dir: Path, scale: str | int = "small") -> list[Path]:
 def _text(codes: np.ndarray, labels: list[str] | np.ndarray) -> pd.Categorical:
     """Labels by code (-1 = empty) as a Categorical: cheap for DuckDB and for pandas."""
     uniq, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-    codes = np.asarray(codes)
+    codes = np.asarray(codes).astype(np.int64)  # booleans too: False/True -> 0/1
     return pd.Categorical.from_codes(np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1), uniq)
 
 

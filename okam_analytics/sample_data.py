@@ -313,7 +313,7 @@ class Sample:
     clients: list[str]
     client_project: np.ndarray  # index into PROJECTS
     entries: dict[str, np.ndarray]  # day, consultant, client (-1 internal), task, note, minutes
-    tickets: dict[str, np.ndarray]  # see sample_tickets.finish()
+    tickets: dict[str, np.ndarray]  # GLPI columns as codes, see _finish()
     titles: list[str]
     requesters: list[str]
     notes: list[str]
@@ -382,10 +382,10 @@ def weighted_sampler(group: np.ndarray, value: np.ndarray, weight: np.ndarray):
     order = np.argsort(group, kind="stable")
     g, v, w = group[order], value[order], weight[order].astype(float)
     share = w / np.bincount(g, w)[g]
-    first = np.r_[True, g[1:] != g[:-1]]
+    first, last = np.r_[True, g[1:] != g[:-1]], np.r_[g[1:] != g[:-1], True]
     cum = np.cumsum(share)
-    key = g + cum - (cum - share)[first][np.cumsum(first) - 1]
-    key[np.r_[g[1:] != g[:-1], True]] = g[np.r_[g[1:] != g[:-1], True]] + 1.0  # exact group ends
+    key = g + cum - (cum - share)[first][np.cumsum(first) - 1]  # group + cumulative share inside
+    key[last] = g[last] + 1.0  # exact group ends, whatever the float rounding
 
     def draw(groups: np.ndarray, u: np.ndarray) -> np.ndarray:
         return v[np.minimum(np.searchsorted(key, groups + u, side="right"), len(v) - 1)]
@@ -497,7 +497,9 @@ def absences(rng: np.random.Generator, cal: Calendar, n_cons: int, keep: np.ndar
     return out
 
 
-def _spread(rng: np.random.Generator, row: np.ndarray, open_day: np.ndarray, days: int, code: int):
+def _spread(
+    rng: np.random.Generator, row: np.ndarray, open_day: np.ndarray, days: int, code: int
+) -> None:
     free = np.flatnonzero(open_day & (row == 0))
     row[rng.choice(free, max(min(days, len(free)), 0), replace=False)] = code
 

@@ -181,6 +181,8 @@ def check(key: str, value: Any, values: dict[str, Any]) -> list[Message]:
         if value < low or (high is not None and value > high):
             bounds = {"field": key, "low": low, "high": high}
             return [("settings.error.range" if high is not None else "settings.error.min", bounds)]
+    if key in CHOICES and value not in CHOICES[key]():  # before validate: a plainer message
+        return [("settings.error.choice", {"field": key, "value": str(value)})]
     try:
         settings.validate(key, value)
     except settings.SettingsError as exc:
@@ -194,8 +196,6 @@ def _domain_problems(key: str, value: Any, values: dict[str, Any]) -> list[Messa
         return [("settings.error.thresholds", {})]
     if key == "escalation.priorities":
         wrong = [str(p) for p in value if p not in PRIORITIES]
-    elif key in CHOICES and value not in CHOICES[key]():
-        wrong = [str(value)]
     elif key == "calendar.holiday_subdivision" and value is not None:
         known = holiday_subdivisions(values.get("calendar.holiday_country"))
         wrong = [] if value in known else [str(value)]

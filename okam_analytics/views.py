@@ -32,9 +32,13 @@ def consultants_in_scope(
     """consultant, team of the chosen teams who worked for a chosen client in the period
     (an empty choice keeps everyone)."""
     return db.query_df(
-        con, "consultants_in_scope", date_from=date_from, date_to=date_to,
-        clients=list(clients), teams=list(teams),
-    )  # fmt: skip
+        con,
+        "consultants_in_scope",
+        date_from=date_from,
+        date_to=date_to,
+        clients=list(clients),
+        teams=list(teams),
+    )
 
 
 def team_members(con: duckdb.DuckDBPyConnection, teams: list[str] | tuple[str, ...]) -> list[str]:
@@ -115,9 +119,10 @@ def at_risk_clients(
     hit = knowledge.what_if_absent(con, cfg, as_of_date, list(absent)).set_index("client")
     hit = hit[hit.index.isin(active["client"])]
     rows = active[active["status"].isin(AT_RISK) | active["client"].isin(hit.index)].copy()
-    rows["knowers_if_absent"] = rows["client"].map(hit["knowers_after"]).fillna(rows["knowers"])
+    for name, after in (("knowers", "knowers_after"), ("status", "status_after")):
+        changed = rows["client"].map(hit[after])
+        rows[f"{name}_if_absent"] = rows[name].where(changed.isna(), changed)
     rows["knowers_if_absent"] = rows["knowers_if_absent"].astype(int)
-    rows["status_if_absent"] = rows["client"].map(hit["status_after"]).fillna(rows["status"])
     rows["successors"] = knowledge.successors_for(
         con, cfg, as_of_date, rows["client"].tolist(), set(absent)
     )

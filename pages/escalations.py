@@ -43,14 +43,16 @@ else:
     view.open_section(data.cached_call(scope.open_escalations, *within), lang)
 
     st.subheader(t("escalations.by_client"))
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     with left:
         counts = scope.state_counts(escalated, "client")
         view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART)
         st.caption(t("escalations.by_client_caption"))
     with right:
         by_client = data.cached_call(scope.compliance, filters.period, "client", *within[1:])
-        view.table(tables.client_table(by_client, lang), height=420)
+        view.table(
+            tables.client_table(by_client, lang), height=view.grid_height(len(by_client), 12)
+        )
 
     st.subheader(t("escalations.pressure"))
     with st.spinner(t("page.computing")):

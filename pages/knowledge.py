@@ -9,7 +9,12 @@ from okam_analytics.metrics import knowledge, workload
 from okam_analytics.ui import data, state
 from okam_analytics.ui.text import t
 
-CLIENT, ROWS, TABLE, HEATMAP = "knowledge_client", "knowledge__rows", "knowledge_table", "knowledge_heatmap"
+CLIENT, ROWS, TABLE, HEATMAP = (
+    "knowledge_client",
+    "knowledge__rows",
+    "knowledge_table",
+    "knowledge_heatmap",
+)
 filters = state.current_filters()
 lang, as_of = filters.lang, filters.as_of
 scope = (tuple(filters.clients), tuple(filters.teams))
@@ -47,10 +52,18 @@ with st.spinner(t("page.computing")):
 counts = views.status_counts(redundancy)
 tiles = st.columns(4)
 for column, status in zip(tiles, ["covered", "single", "uncovered"], strict=False):
-    column.metric(t(f"status.{status}"), counts[status], border=True,
-                  help=t(f"overview.help.{status}", active=counts["active"]))  # fmt: skip
-tiles[3].metric(t("knowledge.truck_factor"), truck, border=True,
-                help=t("knowledge.truck_factor_help", names=", ".join(removed) or "–"))  # fmt: skip
+    column.metric(
+        t(f"status.{status}"),
+        counts[status],
+        border=True,
+        help=t(f"overview.help.{status}", active=counts["active"]),
+    )
+tiles[3].metric(
+    t("knowledge.truck_factor"),
+    truck,
+    border=True,
+    help=t("knowledge.truck_factor_help", names=", ".join(removed) or "–"),
+)
 
 st.subheader(t("knowledge.at_risk"))
 absent = st.multiselect(
@@ -71,14 +84,16 @@ st.subheader(t("knowledge.redundancy"))
 rows = tables.redundancy_rows(redundancy)
 st.session_state[ROWS] = rows["client"].tolist()
 st.caption(t("knowledge.redundancy_caption"))
-table(tables.redundancy_table(rows, lang), key=TABLE, on_select=pick_row,
-      selection_mode="single-row")  # fmt: skip
+table(
+    tables.redundancy_table(rows, lang), key=TABLE, on_select=pick_row, selection_mode="single-row"
+)
 
 if st.session_state[ROWS]:
     if st.session_state.get(CLIENT) not in st.session_state[ROWS]:
         st.session_state.pop(CLIENT, None)  # gone from the filtered list: start over
-    client = st.selectbox(t("knowledge.client"), st.session_state[ROWS], key=CLIENT,
-                          bind="query-params")  # fmt: skip
+    client = st.selectbox(
+        t("knowledge.client"), st.session_state[ROWS], key=CLIENT, bind="query-params"
+    )
     left, right = st.columns(2)
     floor = float(cfg["knowledge"]["knower_floor"])
     with left:

@@ -33,7 +33,9 @@ st.caption(t("overview.caption", as_of=as_of))
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
     redundancy = data.cached_call(views.clients_in_scope, cfg, as_of, *scope)
-    people = data.cached_call(views.consultants_in_scope, filters.date_from, filters.date_to, *scope)
+    people = data.cached_call(
+        views.consultants_in_scope, filters.date_from, filters.date_to, *scope
+    )
     call = data.cached_call(workload.daily_call, cfg, as_of)
     sla = data.cached_call(views.sla_last_30_days, as_of, *scope)
     sources = data.cached_call(freshness.data_freshness, date.today())

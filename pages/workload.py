@@ -41,7 +41,9 @@ st.title(t("nav.workload"))
 st.caption(t("workload.caption", start=filters.date_from, end=filters.date_to, as_of=as_of))
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
-    people = data.cached_call(views.consultants_in_scope, filters.date_from, filters.date_to, *scope)
+    people = data.cached_call(
+        views.consultants_in_scope, filters.date_from, filters.date_to, *scope
+    )
     weeks = data.cached_call(workload.weekly_utilisation, cfg, filters.date_from, filters.date_to)
     summary = data.cached_call(workload.workload_summary, cfg, filters.period)
     call = data.cached_call(workload.daily_call, cfg, as_of)
@@ -54,10 +56,18 @@ busy, overload = (float(cfg["workload"][k]) for k in ("busy_threshold", "overloa
 
 tiles = st.columns(4)
 for column, status in zip(tiles, ["overloaded", "busy", "available"], strict=False):
-    column.metric(t(f"workload.now.{status}"), int((call["status"] == status).sum()), border=True,
-                  help=t(f"workload.help.{status}", busy=busy, overload=overload))  # fmt: skip
-tiles[3].metric(t("workload.overloaded_weeks"), int(summary["overloaded_weeks"].sum()), border=True,
-                help=t("workload.help.overloaded_weeks", overload=overload))  # fmt: skip
+    column.metric(
+        t(f"workload.now.{status}"),
+        int((call["status"] == status).sum()),
+        border=True,
+        help=t(f"workload.help.{status}", busy=busy, overload=overload),
+    )
+tiles[3].metric(
+    t("workload.overloaded_weeks"),
+    int(summary["overloaded_weeks"].sum()),
+    border=True,
+    help=t("workload.help.overloaded_weeks", overload=overload),
+)
 
 st.subheader(t("workload.daily_call"))
 st.caption(t("workload.daily_call_caption", as_of=as_of))
@@ -78,15 +88,17 @@ st.caption(t("workload.heatmap_caption"))
 
 st.subheader(t("workload.summary"))
 st.caption(t("workload.summary_caption"))
-table(tables.workload_table(summary, lang), key=TABLE, on_select=pick_row,
-      selection_mode="single-row")  # fmt: skip
+table(
+    tables.workload_table(summary, lang), key=TABLE, on_select=pick_row, selection_mode="single-row"
+)
 
 st.subheader(t("workload.one_consultant"))
 if st.session_state[ROWS]:
     if st.session_state.get(CONSULTANT) not in st.session_state[ROWS]:
         st.session_state.pop(CONSULTANT, None)  # gone from the filtered list: start over
-    person = st.selectbox(t("workload.consultant"), st.session_state[ROWS], key=CONSULTANT,
-                          bind="query-params")  # fmt: skip
+    person = st.selectbox(
+        t("workload.consultant"), st.session_state[ROWS], key=CONSULTANT, bind="query-params"
+    )
     mine = weeks[weeks["consultant"] == person]
     st.plotly_chart(charts.consultant_weeks(mine, busy, lang), key="workload_weeks", config=CONFIG)
 else:

@@ -45,9 +45,9 @@ def breach_table(breaches: pd.DataFrame, lang: str = "en") -> Styler:
         },
     )
     shown["clock"] = shown["clock"].map(partial(clock_label, lang=lang))
-    columns = ["created_at", "ticket_id", "client", "priority", "assignee", "state", "clock",
-               "response_hours", "response_target_hours", "resolution_hours",
-               "resolution_target_hours", "overrun_hours"]  # fmt: skip
+    columns = ["created_at", "ticket_id", "client", "priority", "assignee", "state",
+               "overrun_hours", "clock", "response_hours", "response_target_hours",
+               "resolution_hours", "resolution_target_hours"]  # fmt: skip
     hours = {c: tables.HOURS for c in columns if c.endswith("_hours")}
     return tables.styled(
         shown[columns], lang, status_columns=["state"], formats={"created_at": WHEN} | hours
@@ -81,7 +81,7 @@ def client_table(by_client: pd.DataFrame, lang: str = "en") -> Styler:
         ["resolution_compliance", "tickets", "client"], ascending=[True, False, True]
     )
     columns = ["client", "tickets", "response_compliance", "resolution_compliance",
-               "open_breached", "no_response_data", "resolution_p90_hours"]  # fmt: skip
+               "open_breached", "resolution_p90_hours"]  # fmt: skip
     formats = {"response_compliance": tables.PERCENT, "resolution_compliance": tables.PERCENT,
                "resolution_p90_hours": tables.HOURS}  # fmt: skip
     return tables.styled(shown[columns], lang, formats=formats)

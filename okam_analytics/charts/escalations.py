@@ -72,10 +72,17 @@ def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
                 row=1,
                 col=col,
             )
+    fig = apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=400)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_yaxes(title_text=tr("chart.escalations.compliance"), row=1, col=1)
     fig.update_xaxes(tickformat="%b %Y", dtick="M1")
-    return apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=380)
+    return _legend_above_titles(fig)
+
+
+def _legend_above_titles(fig: go.Figure) -> go.Figure:
+    # subplot titles sit just above the plots: lift the legend clear of them
+    fig.update_layout(legend={"y": 1.14}, margin={"t": 80})
+    return fig
 
 
 def _month_hover(tr) -> str:
@@ -110,15 +117,17 @@ def time_distributions(stats: pd.DataFrame, lang: str = "en") -> go.Figure:
             marker={
                 "symbol": "line-ew-open",
                 "size": 36,
-                "line": {"width": 3, "color": TARGET_MARK},
+                "color": TARGET_MARK,
+                "line": {"width": 3},
             },
             hovertemplate=f"{tr('chart.escalations.target')}: %{{y:.1f}} h<extra></extra>",
             row=1,
             col=col,
         )
-    fig.update_yaxes(title_text=tr("chart.escalations.hours"), rangemode="tozero", row=1, col=1)
-    fig.update_xaxes(title_text=tr("chart.escalations.priority"))
-    return apply_layout(fig, height=400)
+    fig = apply_layout(fig, x_title=tr("chart.escalations.priority"), height=420)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(title_text=tr("chart.escalations.hours"), row=1, col=1)
+    return _legend_above_titles(fig)
 
 
 def _box(row, tr) -> go.Box:
@@ -161,12 +170,14 @@ def open_by_age(open_frame: pd.DataFrame, lang: str = "en") -> go.Figure:
             hovertemplate=f"%{{x}}<br>{status_label(state, lang)}: %{{y}}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
-    return apply_layout(
+    fig = apply_layout(
         fig,
         x_title=tr("chart.escalations.age"),
         y_title=tr("chart.escalations.open_tickets"),
-        height=320,
+        height=340,
     )
+    fig.update_yaxes(rangemode="tozero", tickformat="d")
+    return fig
 
 
 def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) -> go.Figure:

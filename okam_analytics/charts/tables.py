@@ -22,8 +22,9 @@ STATUS_ORDER = {status: i for i, status in enumerate(reversed(KNOWLEDGE_STATUSES
 
 def joined(values: Iterable[list[str]]) -> list[str | None]:
     """Lists of names as 'a, b, c' texts; None (shown as a dash) for an empty list."""
-    return [", ".join(names) if isinstance(names, list | tuple) and names else None
-            for names in values]  # fmt: skip
+    return [
+        ", ".join(names) if isinstance(names, list | tuple) and names else None for names in values
+    ]
 
 
 def styled(
@@ -71,8 +72,9 @@ def redundancy_table(rows: pd.DataFrame, lang: str = "en") -> Styler:
     shown["activity"] = shown["activity"].map(partial(translate_activity, lang=lang))
     columns = ["client", "status", "knowers", "knower_names", "absence_factor", "activity",
                "last_activity_on", "evidence_hours_90d"]  # fmt: skip
-    return styled(shown[columns], lang, status_columns=["status"],
-                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+    return styled(
+        shown[columns], lang, status_columns=["status"], formats={"evidence_hours_90d": HOURS}
+    )
 
 
 def translate_activity(activity: str, lang: str = "en") -> str:
@@ -90,26 +92,33 @@ def at_risk_table(at_risk: pd.DataFrame, lang: str = "en", with_absence: bool = 
         columns += ["status_if_absent", "knowers_if_absent"]
     columns += ["successors", "evidence_hours_90d"]
     statuses = ["status", "status_if_absent"] if with_absence else ["status"]
-    return styled(shown[columns], lang, status_columns=statuses,
-                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+    return styled(
+        shown[columns], lang, status_columns=statuses, formats={"evidence_hours_90d": HOURS}
+    )
 
 
 def at_risk_list(at_risk: pd.DataFrame, lang: str = "en") -> Styler:
     """A short at-risk list: client, status, knowers, recent evidence hours."""
     columns = ["client", "status", "knowers", "evidence_hours_90d"]
-    return styled(at_risk[columns], lang, status_columns=["status"],
-                  formats={"evidence_hours_90d": HOURS})  # fmt: skip
+    return styled(
+        at_risk[columns], lang, status_columns=["status"], formats={"evidence_hours_90d": HOURS}
+    )
 
 
 def helpers_table(helpers: pd.DataFrame, lang: str = "en") -> Styler:
     """who_can_help rows: K, knower or not, this week's utilisation and daily-call status."""
     tr = partial(translate, lang=lang)
     shown = helpers.assign(
-        is_knower=helpers["is_knower"].map({True: tr("chart.knowledge.knower"),
-                                            False: tr("chart.knowledge.near_knower")})
-    )  # fmt: skip
-    return styled(shown, lang, status_columns=["status"],
-                  formats={"knowledge": DECIMAL, "utilisation_this_week": PERCENT})  # fmt: skip
+        is_knower=helpers["is_knower"].map(
+            {True: tr("chart.knowledge.knower"), False: tr("chart.knowledge.near_knower")}
+        )
+    )
+    return styled(
+        shown,
+        lang,
+        status_columns=["status"],
+        formats={"knowledge": DECIMAL, "utilisation_this_week": PERCENT},
+    )
 
 
 def workload_table(summary: pd.DataFrame, lang: str = "en") -> Styler:

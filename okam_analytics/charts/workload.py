@@ -29,8 +29,11 @@ OVERLOAD_MARK = "#111111"
 def week_status(weeks: pd.DataFrame, busy_threshold: float) -> pd.Series:
     """Each week's status: overloaded (as the metric judged it), busy, else available."""
     rate = weeks["utilisation"]
-    status = np.select([weeks["overloaded"].astype(bool), rate >= busy_threshold],
-                       ["overloaded", "busy"], "available")  # fmt: skip
+    status = np.select(
+        [weeks["overloaded"].astype(bool), rate >= busy_threshold],
+        ["overloaded", "busy"],
+        "available",
+    )
     return pd.Series(status, index=weeks.index)
 
 
@@ -70,6 +73,7 @@ def utilisation_heatmap(
         name=tr("chart.workload.overloaded_weeks").format(threshold=overload_threshold),
         marker={"symbol": "square-open", "size": 13, "color": OVERLOAD_MARK, "line": {"width": 2}},
         hoverinfo="skip",
+        unselected={"marker": {"opacity": 1}},  # stays outlined while a cell is selected
     )
     hover = (
         f"<b>%{{y}}</b><br>{tr('chart.week')} %{{x|%Y-%m-%d}}"
@@ -81,9 +85,11 @@ def utilisation_heatmap(
     fig.add_trace(click_layer(frame["week"].tolist(), frame["consultant"].tolist(), custom, hover))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=consultants)
     apply_layout(
-        fig, x_title=tr("chart.week"), y_title=tr("chart.consultant"),
+        fig,
+        x_title=tr("chart.week"),
+        y_title=tr("chart.consultant"),
         height=rows_height(len(consultants), per_row=24),
-    )  # fmt: skip
+    )
     fig.update_layout(plot_bgcolor="#ffffff", legend={"x": 1, "xanchor": "right"})
     return fig
 
@@ -169,6 +175,7 @@ def daily_call_chart(
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(categoryorder="array", categoryarray=call["consultant"].tolist())
     return apply_layout(
-        fig, x_title=tr("chart.workload.utilisation_to_date"),
+        fig,
+        x_title=tr("chart.workload.utilisation_to_date"),
         height=rows_height(len(call), per_row=22),
-    )  # fmt: skip
+    )

@@ -11,7 +11,6 @@ import codecs
 import hashlib
 import itertools
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,7 @@ CHUNK_BYTES = 4 * 1024 * 1024
 _TAIL_BYTES = 4096
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 # Control characters that never occur in a text export (tab, LF, CR excepted).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
-    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
-)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 Source = bytes | os.PathLike
 
@@ -137,21 +132,24 @@ def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
 
 def _transcode_cp1252(source: Source, target: Path, scan: _Scan) -> None:
     """Rewrite a Windows-1252 file as UTF-8, refusing it if it does not read as such text."""
-    sequences = stray = 0
+    multibyte = stray = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")("replace")
     with open(target, "wb") as out:
         for chunk in iter_chunks(source):
             try:
                 text = chunk.decode("cp1252")
             except UnicodeDecodeError:
-                text = "\x00"  # a byte Windows-1252 leaves undefined: not text either
-            covered = sum(len(seq) for seq in _UTF8_SEQUENCE.findall(chunk))
-            sequences += covered
-            stray += len(chunk) - len(chunk.translate(None, _HIGH_BYTES)) - covered
-            if _CONTROL.search(text):
+                break  # a byte Windows-1252 leaves undefined: not text either
+            if len(chunk.translate(None, _CONTROL_BYTES)) < len(chunk):
                 break
+            # Bytes that fail as UTF-8 each give one U+FFFD; the other high bytes form
+            # valid UTF-8 sequences. Mostly valid UTF-8 means a damaged UTF-8 file.
+            invalid = utf8.decode(chunk).count("\ufffd")
+            stray += invalid
+            multibyte += len(chunk) - len(chunk.translate(None, _HIGH_BYTES)) - invalid
             out.write(text.encode("utf-8"))
         else:
-            if stray >= sequences:
+            if stray >= multibyte:
                 return
     where = f"line {scan.bad_line} has a byte (0x{scan.bad_byte:02X}) that is not valid UTF-8"
     raise ImportRefused(

@@ -100,7 +100,9 @@ def _raw_table(
     )
 
 
-def _load_text(con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int):
+def _load_text(
+    con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int
+) -> sniff.CsvLayout:
     sample, truncated = _text_sample(text.path)
     sniff.refuse_markup(sample)
     layout = sniff.sniff_csv(sample, text.newline, truncated)
@@ -108,7 +110,9 @@ def _load_text(con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows
     return layout
 
 
-def _read_text(con, source: Source, head: bytes, file_name: str, max_rows: int) -> RawTable:
+def _read_text(
+    con: duckdb.DuckDBPyConnection, source: Source, head: bytes, file_name: str, max_rows: int
+) -> RawTable:
     with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
         text = encoding.prepare_text(source, head, Path(work))
         if text.bare_returns:
@@ -128,7 +132,9 @@ def _read_text(con, source: Source, head: bytes, file_name: str, max_rows: int) 
     )  # fmt: skip
 
 
-def _read_workbook(con, source: Source, file_name: str, sheet: str | None, max_rows: int):
+def _read_workbook(
+    con: duckdb.DuckDBPyConnection, source: Source, file_name: str, sheet: str | None, max_rows: int
+) -> RawTable:
     found = xlsx.load_xlsx(con, source, sheet, max_rows)
     names, rows = table.finish_table(con, found.header_cells, found.width)
     return _raw_table(

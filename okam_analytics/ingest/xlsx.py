@@ -52,10 +52,13 @@ class Sheet:
     sheets: list[str]
 
 
+def _stream(source: Source) -> io.BytesIO | Source:
+    return io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
+
+
 def _open_zip(source: Source) -> zipfile.ZipFile:
-    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     try:
-        return zipfile.ZipFile(stream)
+        return zipfile.ZipFile(_stream(source))
     except (zipfile.BadZipFile, OSError):
         raise ImportRefused("The file is a damaged zip archive, not a readable workbook.") from None
 
@@ -196,7 +199,9 @@ def _insert(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, list]], width
     return max(width, len(columns))
 
 
-def _load_rows(con, rows: Iterator, sample: list, header: int, max_rows: int) -> int:
+def _load_rows(
+    con: duckdb.DuckDBPyConnection, rows: Iterator, sample: list, header: int, max_rows: int
+) -> int:
     """Stream the data rows after the header into the table in batches; returns the width."""
     width = max(len(values) for _, values in sample)
     columns = ", ".join(f"c{i} varchar" for i in range(1, width + 1))
@@ -219,7 +224,7 @@ def load_xlsx(
 ) -> Sheet:
     """Fill `raw_rows` (c1..cN, __line = sheet row) from the chosen sheet of the workbook."""
     check_workbook(source)
-    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    stream = _stream(source)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions

@@ -111,18 +111,19 @@ def consultant_weeks(
     con: duckdb.DuckDBPyConnection, span: Period, clients: Names = (), teams: Names = ()
 ) -> pd.DataFrame:
     """escalations.escalations_by_consultant_week within the scope (utilisation is the
-    consultant's whole week; with teams chosen, only their members' weeks), plus load_status:
-    overloaded, busy, available or no_timesheet."""
+    consultant's whole week; with teams chosen, the weeks of their members and of the scoped
+    escalations' assignees), plus load_status: overloaded, busy, available or no_timesheet."""
     cfg = settings.load(con)
     last_day = max(min(span.date_to, span.as_of_date), span.date_from)
     with con.cursor() as cur:
         weeks = workload.weekly_utilisation(cur, cfg, span.date_from, last_day)
-        if teams:
-            members = db.query_df(cur, "team_members", teams=list(teams))["consultant"]
-            weeks = weeks[weeks["consultant"].isin(members)]
         escalations.prepare(cur, cfg, span)
         if clients or teams:
             _narrow(cur, clients, teams)
+        if teams:  # the teams' members, and whoever received one of the scoped escalations
+            members = db.query_df(cur, "team_members", teams=list(teams))["consultant"]
+            assignees = db.query_df(cur, "escalation_assignees")["consultant"]
+            weeks = weeks[weeks["consultant"].isin(set(members) | set(assignees))]
         cur.register("weekly_utilisation", weeks)
         frame = db.query_df(cur, "escalations_by_consultant_week")
     frame["load_status"] = load_status(frame, cfg["workload"])

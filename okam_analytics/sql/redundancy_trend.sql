@@ -116,7 +116,7 @@ pair_weights as (
     select consultant, client, sum(weight) as weight
     from pair_segments
     group by consultant, client
-    having sum(weight) + 1e-9 >= $knower_floor
+    having sum(weight) * (1 + 1e-9) >= $knower_floor
 ),
 
 candidates as (

@@ -14,6 +14,7 @@ from okam_analytics.ui.settings_form import finish, show_problems
 from okam_analytics.ui.text import t
 
 CONSULTANTS, ALIASES, CLIENTS = "settings_consultants", "settings_aliases", "settings_clients"
+ROW_PIXELS = 35  # st.data_editor's row height
 
 
 def save_button(key: str, save: Callable[[], list], message: str) -> None:
@@ -37,6 +38,8 @@ def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
         key=CONSULTANTS,
         num_rows="add",
         hide_index=True,
+        placeholder="–",
+        height=ROW_PIXELS * (min(len(frame), 20) + 2) + 3,
         column_config={
             "consultant": column.TextColumn(t("col.consultant"), required=True),
             "team": column.TextColumn(t("col.team")),
@@ -89,6 +92,8 @@ def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
         key=CLIENTS,
         num_rows="fixed",
         hide_index=True,
+        placeholder="–",
+        height=ROW_PIXELS * (min(len(frame), 20) + 1) + 3,
         disabled=["client"],
         column_config={
             "client": column.TextColumn(t("col.client")),

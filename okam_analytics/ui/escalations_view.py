@@ -16,6 +16,7 @@ from okam_analytics.ui.text import t
 
 MONTH_CHART, CLIENT_CHART = "escalations_month_chart", "escalations_client_chart"
 AGE_CHART, BREACH_TABLE = "escalations_age_chart", "escalations_breach_table"
+ROW_PIXELS = 35  # st.dataframe's row height
 
 
 def percent(value: float | None, lang: str) -> str:
@@ -70,6 +71,11 @@ def table(styler, **options: Any) -> Any:
     return st.dataframe(styler, hide_index=True, width="stretch", **options)
 
 
+def grid_height(rows: int, most: int = 9) -> int | str:
+    """A grid's height: every row when few, else about `most` rows and a scroll bar."""
+    return "auto" if rows <= most else ROW_PIXELS * (most + 1) + 3
+
+
 def breach_section(breaches: pd.DataFrame, lang: str) -> None:
     """The breach list, narrowed by a month/priority or client clicked in a chart; a row
     picked in the list shows that ticket's detail."""
@@ -81,7 +87,7 @@ def breach_section(breaches: pd.DataFrame, lang: str) -> None:
         st.caption(t("escalations.breaches_focus", where=render.escape_markdown(where)))
     st.caption(t("escalations.breaches_caption", count=len(shown)))
     event = table(tables.breach_table(shown, lang), key=BREACH_TABLE, on_select="rerun",
-                  selection_mode="single-row", height=320)  # fmt: skip
+                  selection_mode="single-row", height=grid_height(len(shown)))  # fmt: skip
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(shown):
         picked = shown.iloc[rows[0]]
@@ -97,7 +103,9 @@ def ticket_detail(source: str, ticket_id: str, lang: str) -> None:
         return
     with st.container(border=True):
         st.markdown(t("escalations.detail_title", ticket=render.escape_markdown(ticket_id)))
-        st.dataframe(tables.ticket_fields(detail, lang), hide_index=True, width="stretch")
+        fields = tables.ticket_fields(detail, lang)
+        height = ROW_PIXELS * (len(fields) + 1) + 3
+        st.dataframe(fields, hide_index=True, width="stretch", height=height)
 
 
 def open_section(open_frame: pd.DataFrame, lang: str) -> None:
@@ -120,7 +128,8 @@ def pressure_section(weeks: pd.DataFrame, workload_cfg: dict[str, Any], lang: st
         st.markdown(t("escalations.pressure_summary", share=share, **sums))
     busy, overload = (float(workload_cfg[k]) for k in ("busy_threshold", "overload_threshold"))
     chart(charts.pressure_scatter(weeks, busy, overload, lang))
-    table(tables.pressure_table(scope.pressure_by_consultant(weeks), lang), height=320)
+    pressure = scope.pressure_by_consultant(weeks)
+    table(tables.pressure_table(pressure, lang), height=grid_height(len(pressure)))
 
 
 def agreement_section(agreement: pd.DataFrame, lang: str) -> None:

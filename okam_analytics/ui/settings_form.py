@@ -215,15 +215,15 @@ def form(con: duckdb.DuckDBPyConnection, name: str, cfg: dict) -> None:
     """One group of parameters with its Save and Reset buttons."""
     sections, draw = FORMS[name]
     values, problems = draw(cfg)
-    left, right, _ = st.columns([1, 1, 4])
-    if left.button(t("settings.save"), key=f"settings_{name}_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button(t("settings.save"), key=f"settings_{name}_save", type="primary"):
         problems = problems or edit.save_section(con, values)
         if problems:
             show_problems(problems)
         else:
             after_save(con, cfg, values)
             finish("settings.saved", [])
-    if right.button(
+    if buttons.button(
         t("settings.reset"), key=f"settings_{name}_reset", help=t("settings.reset_help")
     ):
         for section in sections:

@@ -115,10 +115,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_app(work: Path, log_name: str = "streamlit-e2e.log") -> Iterator[str]:
+def running_app(work: Path, log_name: str, with_sample: bool = True) -> Iterator[str]:
     """`streamlit run app.py` on a free port with a fresh database and a copy of the sample."""
     sample = work / "sample"
-    shutil.copytree(REPO / "data" / "sample", sample)
+    if with_sample:
+        shutil.copytree(REPO / "data" / "sample", sample)
     OUTPUT.mkdir(exist_ok=True)
     log = OUTPUT / log_name
     port = free_port()
@@ -140,14 +141,14 @@ def running_app(work: Path, log_name: str = "streamlit-e2e.log") -> Iterator[str
 @pytest.fixture(scope="session")
 def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app shared by the browser tests of a session."""
-    with running_app(tmp_path_factory.mktemp("e2e")) as url:
+    with running_app(tmp_path_factory.mktemp("e2e"), "streamlit-e2e.log") as url:
         yield url
 
 
 @pytest.fixture
 def fresh_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
-    """A newly started app whose first request is the test's (deep links on a cold server)."""
-    with running_app(tmp_path, "streamlit-e2e-fresh.log") as url:
+    """A newly started app (no sample data) whose first request is the test's (cold deep links)."""
+    with running_app(tmp_path, "streamlit-e2e-fresh.log", with_sample=False) as url:
         yield url
 
 

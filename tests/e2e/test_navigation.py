@@ -37,6 +37,16 @@ def open_app(page: Page, path: str) -> None:
     wait_idle(page)
 
 
+def full_screenshot(page: Page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the window to fit it."""
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    wait_idle(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
 def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
@@ -76,7 +86,7 @@ def test_every_page_renders_without_exception(page: Page, screenshots: Path) -> 
             assert urlsplit(page.url).path == f"/{url_path}"
         # The filters follow the manager from page to page in the URL.
         expect(page).to_have_url(re.compile(r"[?&]asof=\d{4}-\d\d-\d\d"))
-        page.screenshot(path=str(screenshots / f"{url_path}.png"), full_page=True)
+        full_screenshot(page, screenshots / f"{url_path}.png")
 
 
 def test_filter_change_is_in_the_url_and_the_url_restores_it(page: Page, browser: Browser) -> None:
