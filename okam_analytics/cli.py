@@ -54,6 +54,7 @@ def build_parser() -> ArgumentParser:
     p = sub.add_parser("sample", help="write the synthetic sample exports")
     p.add_argument("--out", default="data/sample")
     p.add_argument("--scale", default="small")
+    p.add_argument("--readme", help="also write a description of the planted patterns here")
 
     p = sub.add_parser("share", help="mint a signed share link for one client")
     p.add_argument("--client", required=True)

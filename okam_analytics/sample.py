@@ -50,13 +50,15 @@ def run_sample(args: argparse.Namespace) -> int:
         data.scale_for(args.scale)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    for path in write_sample(Path(args.out), args.scale):
+    for path in write_sample(Path(args.out), args.scale, readme_path=args.readme):
         emit({"file": str(path), "bytes": path.stat().st_size})
     return 0
 
 
-def write_sample(out_dir: Path, scale: str | int = "small") -> list[Path]:
-    """Write the ticket and timesheet exports plus README.md; return the two export paths."""
+def write_sample(
+    out_dir: Path, scale: str | int = "small", readme_path: str | Path | None = None
+) -> list[Path]:
+    """Write the ticket and timesheet exports (and, if asked, their description); return the exports."""
     spec = data.scale_for(scale)
     sample = data.generate(spec)
     out_dir = Path(out_dir)
@@ -67,7 +69,10 @@ def write_sample(out_dir: Path, scale: str | int = "small") -> list[Path]:
     else:
         sheet, stale = write_harvest_csv(sample, out_dir / TIMESHEET_CSV), TIMESHEET_XLSX
     (out_dir / stale).unlink(missing_ok=True)  # one timesheet export per folder, never both
-    (out_dir / "README.md").write_text(readme(sample), encoding="utf-8")
+    # The description lives outside the folder so `okam import DIR/*` meets only exports.
+    (out_dir / "README.md").unlink(missing_ok=True)
+    if readme_path:
+        Path(readme_path).write_text(readme(sample), encoding="utf-8")
     return [tickets, sheet]
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import settings, views
-from okam_analytics.charts import CONFIG, tables
+from okam_analytics.charts import CONFIG, clicked, tables
 from okam_analytics.charts import knowledge as charts
 from okam_analytics.metrics import knowledge, workload
 from okam_analytics.ui import data, state
@@ -36,9 +36,9 @@ def pick_row() -> None:
 
 def pick_cell() -> None:
     """A heat map cell clicked: its client is shown in detail."""
-    points = st.session_state[HEATMAP].selection.points
-    if points and points[0].get("y") in st.session_state[ROWS]:
-        st.session_state[CLIENT] = points[0]["y"]
+    name = clicked(st.session_state[HEATMAP].selection.points)
+    if name in st.session_state[ROWS]:
+        st.session_state[CLIENT] = name
 
 
 st.title(t("nav.knowledge"))

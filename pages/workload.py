@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import settings, views
-from okam_analytics.charts import CALL_STATUSES, CONFIG, tables
+from okam_analytics.charts import CALL_STATUSES, CONFIG, clicked, tables
 from okam_analytics.charts import workload as charts
 from okam_analytics.metrics import workload
 from okam_analytics.ui import data, state
@@ -32,9 +32,9 @@ def pick_row() -> None:
 
 def pick_cell() -> None:
     """A heat map cell clicked: its consultant is shown below."""
-    points = st.session_state[HEATMAP].selection.points
-    if points and points[0].get("y") in st.session_state[ROWS]:
-        st.session_state[CONSULTANT] = points[0]["y"]
+    name = clicked(st.session_state[HEATMAP].selection.points)
+    if name in st.session_state[ROWS]:
+        st.session_state[CONSULTANT] = name
 
 
 st.title(t("nav.workload"))

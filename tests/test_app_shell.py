@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from okam_analytics import db
+from okam_analytics import db, i18n
 from okam_analytics.metrics.period import Period
 from okam_analytics.ui import data, render, state
 
@@ -267,3 +268,25 @@ def test_sample_data_loads_once_into_an_empty_database(tmp_path, monkeypatch) ->
     assert data.is_sample_only(con) is True
     assert data.ensure_sample(con) == []  # a second call loads nothing more
     assert data.import_count(con) == len(files)
+
+
+def test_only_the_ui_layer_imports_streamlit() -> None:
+    package = REPO / "okam_analytics"
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in package.rglob("*.py")
+        if "ui" not in path.relative_to(package).parts[:1]
+        and re.search(r"^\s*(import|from)\s+streamlit\b", path.read_text(), re.MULTILINE)
+    ]
+    assert offenders == []
+
+
+def test_both_catalogues_have_the_same_keys_and_the_shell_keys() -> None:
+    english, french = i18n.catalogue("en"), i18n.catalogue("fr")
+    assert sorted(set(english) ^ set(french)) == []
+    shell = ["app.py", *(f"okam_analytics/ui/{m}.py" for m in ("data", "render", "state", "text"))]
+    used = set()
+    for name in shell:
+        used |= set(re.findall(r'"((?:nav|sidebar|url|ui)\.[a-z_.]+)"', (REPO / name).read_text()))
+    assert "nav.overview" in used
+    assert sorted(key for key in used if key not in english) == []

@@ -195,3 +195,15 @@ def test_at_risk_table_adds_absence_columns_only_when_asked() -> None:
     with_absence = tables.at_risk_table(at_risk, "en", with_absence=True).data
     assert with_absence.loc[0, "Status if absent"] == "Single knower"
     assert with_absence.loc[0, "Suggested successors"] == "z"
+
+
+def test_names_from_the_data_never_become_plotly_markup() -> None:
+    name = '<a href="http://x">Acme</a> & Co'
+    scores = SCORES.assign(client=SCORES["client"].replace("Acme", name))
+    fig = knowledge_charts.knowledge_heatmap(scores, [name], "en")
+    assert list(fig.data[0].y) == ['&lt;a href="http://x"&gt;Acme&lt;/a&gt; &amp; Co']
+    assert charts.clicked([{"y": fig.data[1].y[0], "x": "Ana"}]) == name  # back as in the data
+    assert charts.clicked([]) is None
+    call = CALL.assign(consultant=CALL["consultant"].replace("Ana", "<b>Ana</b>"))
+    bars = workload_charts.daily_call_chart(call, 0.9, 1.1, "en")
+    assert list(bars.data[0].y) == ["&lt;b&gt;Ana&lt;/b&gt;"]

@@ -113,10 +113,12 @@ def test_bad_scale_is_a_usage_error(value, tmp_path, capsys):
 
 
 def test_two_runs_write_the_same_bytes(sample_dir, tmp_path):
-    assert cli.main(["sample", "--out", str(tmp_path)]) == 0
-    again = digests(tmp_path)
-    assert sorted(again) == ["README.md", "glpi_tickets.csv", "harvest_timesheets.xlsx"]
+    readme = tmp_path / "sample-data.md"
+    assert cli.main(["sample", "--out", str(tmp_path / "out"), "--readme", str(readme)]) == 0
+    again = digests(tmp_path / "out")
+    assert sorted(again) == ["glpi_tickets.csv", "harvest_timesheets.xlsx"]
     assert again == digests(sample_dir)
+    assert "Pharmacie Dubois" in readme.read_text(encoding="utf-8")
 
 
 def test_scale_two_doubles_the_volume():

@@ -6,7 +6,9 @@ return a plotly Figure; the pages only display it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -39,6 +41,19 @@ SLA_STATES = ("met", "breached", "open_within", "open_breached", "no_response_da
 OTHER_COLOUR = "#607d8b"
 FONT = {"size": 13}
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def plain(values: Iterable[object]) -> list[str]:
+    """Names from the data as plain text for plotly, which renders <b>, <a href> ... in labels."""
+    # plotly decodes &lt; &gt; &amp; back to characters: the label reads as typed, never as markup
+    return [html.escape(str(value), quote=False) for value in values]
+
+
+def clicked(points: Sequence[dict[str, Any]], axis: str = "y") -> str | None:
+    """The name on axis of the first point of a chart selection (as in the data), or None."""
+    if not points or points[0].get(axis) is None:
+        return None
+    return html.unescape(str(points[0][axis]))
 
 
 def status_colour(status: str) -> str:

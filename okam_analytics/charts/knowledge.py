@@ -13,6 +13,7 @@ from okam_analytics.charts import (
     apply_layout,
     click_layer,
     empty_figure,
+    plain,
     rows_height,
     status_colour,
     status_label,
@@ -50,8 +51,8 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
     fig = go.Figure(
         go.Heatmap(
             z=np.log10(grid.to_numpy(dtype=float)),
-            x=list(grid.columns),
-            y=rows,
+            x=plain(grid.columns),
+            y=plain(rows),
             text=marks,
             texttemplate="%{text}",
             textfont={"color": "#ffffff", "size": 11},
@@ -75,11 +76,9 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
         {True: tr("chart.knowledge.knower"), False: tr("chart.knowledge.not_knower")}
     )
     custom = np.column_stack([cells["knowledge"], cells["share"].fillna(0), knower_text]).tolist()
-    fig.add_trace(
-        click_layer(cells["consultant"].tolist(), cells["client"].tolist(), custom, hover)
-    )
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
-    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=list(consultants))
+    fig.add_trace(click_layer(plain(cells["consultant"]), plain(cells["client"]), custom, hover))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(rows))
+    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=plain(consultants))
     apply_layout(
         fig,
         x_title=tr("chart.consultant"),
@@ -129,7 +128,7 @@ def client_knowledge_bars(
     fig = go.Figure(
         go.Bar(
             x=rows["knowledge"],
-            y=rows["consultant"],
+            y=plain(rows["consultant"]),
             orientation="h",
             marker_color=colours.tolist(),
             customdata=rows["share"].fillna(0),

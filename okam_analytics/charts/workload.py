@@ -13,6 +13,7 @@ from okam_analytics.charts import (
     apply_layout,
     click_layer,
     empty_figure,
+    plain,
     rows_height,
     status_colour,
     status_label,
@@ -55,7 +56,7 @@ def utilisation_heatmap(
         go.Heatmap(
             z=grid.to_numpy(dtype=float),
             x=list(grid.columns),
-            y=consultants,
+            y=plain(consultants),
             colorscale=UTILISATION_SCALE,
             zmin=low,
             zmax=high,
@@ -68,7 +69,7 @@ def utilisation_heatmap(
     hot = frame[frame["overloaded"].astype(bool)]
     fig.add_scatter(
         x=hot["week"],
-        y=hot["consultant"],
+        y=plain(hot["consultant"]),
         mode="markers",
         name=tr("chart.workload.overloaded_weeks").format(threshold=overload_threshold),
         marker={"symbol": "square-open", "size": 13, "color": OVERLOAD_MARK, "line": {"width": 2}},
@@ -82,8 +83,8 @@ def utilisation_heatmap(
         f" / {tr('chart.workload.capacity')}: %{{customdata[2]:.1f}} h"
     )
     custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float).tolist()
-    fig.add_trace(click_layer(frame["week"].tolist(), frame["consultant"].tolist(), custom, hover))
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=consultants)
+    fig.add_trace(click_layer(frame["week"].tolist(), plain(frame["consultant"]), custom, hover))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(consultants))
     apply_layout(
         fig,
         x_title=tr("chart.week"),
@@ -156,7 +157,7 @@ def daily_call_chart(
             continue
         fig.add_bar(
             x=rows["utilisation_to_date"].fillna(0),
-            y=rows["consultant"],
+            y=plain(rows["consultant"]),
             orientation="h",
             name=status_label(status, lang),
             marker_color=status_colour(status),
@@ -173,7 +174,7 @@ def daily_call_chart(
     for threshold in (busy_threshold, overload_threshold):
         fig.add_vline(x=threshold, line_dash="dot", line_color="#424242")
     fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(categoryorder="array", categoryarray=call["consultant"].tolist())
+    fig.update_yaxes(categoryorder="array", categoryarray=plain(call["consultant"]))
     return apply_layout(
         fig,
         x_title=tr("chart.workload.utilisation_to_date"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import duckdb
 import streamlit as st
@@ -143,8 +143,9 @@ def _seed_widgets(filters: Filters) -> None:
 
 
 def _seed_from_url(options: FilterOptions) -> None:
-    """Fill the widgets from the URL, once per browser session, warning about bad values."""
-    if st.session_state.get(SEEDED_KEY):
+    """Fill the widgets from the URL once per session (again if Streamlit dropped their state)."""
+    widgets_alive = all(key in st.session_state for key in WIDGETS.values())
+    if st.session_state.get(SEEDED_KEY) and widgets_alive:
         return
     filters, warnings = parse_query(url_values(), options, text.default_language())
     _seed_widgets(filters)
@@ -232,6 +233,8 @@ def sync_url(filters: Filters) -> None:
 def view_link(url_path: str) -> str:
     """The link to the current view: page path and every query parameter."""
     base = st.context.url or f"/{url_path}"
+    if not urlsplit(base).path:  # the default page: "http://host:8501" -> "http://host:8501/"
+        base += "/"
     query = urlencode(url_values(), doseq=True)
     return f"{base}?{query}" if query else base
 
