@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import db
-from okam_analytics.ui import data, render, state
+from okam_analytics.ui import auth, data, render, state
 from okam_analytics.ui.text import t
 
 st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":material/insights:")
@@ -45,9 +45,13 @@ if shared:
     # A share link sees one client's steering view only: no menu, no sidebar listing clients.
     current = st.navigation([page(*PAGES["nav.section.analyse"][3])], position="hidden")
 else:
+    # Signed out: the menu stays hidden (the requested page is kept for after sign-in).
     current = st.navigation(
-        {t(section): [page(*spec) for spec in specs] for section, specs in PAGES.items()}
+        {t(section): [page(*spec) for spec in specs] for section, specs in PAGES.items()},
+        position="sidebar" if auth.is_signed_in() else "hidden",
     )
+    if not auth.require_manager():
+        st.stop()
     state.sidebar_filters(con)
     link_slot = state.link_box(current.url_path)
     if current.url_path != "import":

@@ -13,6 +13,7 @@ from okam_analytics.ui.text import t
 filters = state.current_filters()
 lang = filters.lang
 within = (filters.period, tuple(filters.clients), tuple(filters.teams))
+period, chosen = within[0], within[1:]
 
 st.title(t("nav.escalations"))
 st.caption(
@@ -21,8 +22,15 @@ st.caption(
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
     head = data.cached_call(scope.headline, *within)
-    by_month = data.cached_call(scope.compliance, filters.period, "month", *within[1:])
-    escalated = data.cached_call(scope.tickets, *within)
+    if head["tickets"]:
+        by_month = data.cached_call(scope.compliance, period, "month", *chosen)
+        stats = data.cached_call(scope.time_distribution, *within)
+        breaches = data.cached_call(scope.breaches, *within)
+        open_now = data.cached_call(scope.open_escalations, *within)
+        counts = data.cached_call(scope.client_states, *within)
+        by_client = data.cached_call(scope.compliance, period, "client", *chosen)
+        weeks = data.cached_call(scope.consultant_weeks, *within)
+        agreement = data.cached_call(scope.source_agreement, *within)
 
 view.tiles(head, lang)
 if not head["tickets"]:
@@ -33,31 +41,26 @@ else:
     st.caption(t("escalations.by_month_caption"))
 
     st.subheader(t("escalations.distributions"))
-    view.chart(charts.time_distributions(scope.distribution_stats(escalated), lang))
+    view.chart(charts.time_distributions(stats, lang))
     st.caption(t("escalations.distributions_caption"))
 
     st.subheader(t("escalations.breaches"))
-    view.breach_section(data.cached_call(scope.breaches, *within), lang)
+    view.breach_section(breaches, lang)
 
     st.subheader(t("escalations.open"))
-    view.open_section(data.cached_call(scope.open_escalations, *within), lang)
+    view.open_section(open_now, lang)
 
     st.subheader(t("escalations.by_client"))
     left, right = st.columns(2)
     with left:
-        counts = scope.state_counts(escalated, "client")
         view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART)
         st.caption(t("escalations.by_client_caption"))
     with right:
-        by_client = data.cached_call(scope.compliance, filters.period, "client", *within[1:])
-        view.table(
-            tables.client_table(by_client, lang), height=view.grid_height(len(by_client), 12)
-        )
+        height = view.grid_height(len(by_client), 12)
+        view.table(tables.client_table(by_client, lang), height=height)
 
     st.subheader(t("escalations.pressure"))
-    with st.spinner(t("page.computing")):
-        weeks = data.cached_call(scope.consultant_weeks, *within)
     view.pressure_section(weeks, cfg["workload"], lang)
 
     st.subheader(t("escalations.agreement"))
-    view.agreement_section(data.cached_call(scope.source_agreement, *within), lang)
+    view.agreement_section(agreement, lang)

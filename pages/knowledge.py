@@ -7,6 +7,7 @@ from okam_analytics.charts import CONFIG, clicked, tables
 from okam_analytics.charts import knowledge as charts
 from okam_analytics.metrics import knowledge, workload
 from okam_analytics.ui import data, state
+from okam_analytics.ui.render import escape_markdown
 from okam_analytics.ui.text import t
 
 CLIENT, ROWS, TABLE, HEATMAP = (
@@ -62,7 +63,7 @@ tiles[3].metric(
     t("knowledge.truck_factor"),
     truck,
     border=True,
-    help=t("knowledge.truck_factor_help", names=", ".join(removed) or "–"),
+    help=t("knowledge.truck_factor_help", names=", ".join(map(escape_markdown, removed)) or "–"),
 )
 
 st.subheader(t("knowledge.at_risk"))

@@ -209,3 +209,9 @@ def test_agreement_table_names_the_overall_row() -> None:
         }
     )
     assert tables.agreement_table(agreement).data["Priority"].tolist() == ["P1", "All priorities"]
+
+
+def test_french_numbers_use_a_decimal_comma() -> None:
+    assert charts.compliance_by_month(BY_MONTH, "fr").layout.separators == ", "
+    assert charts.compliance_by_month(BY_MONTH).layout.separators is None
+    assert charts.count_step(4) == 1 and charts.count_step(40) == 7

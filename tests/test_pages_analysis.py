@@ -40,19 +40,23 @@ def sample_db(tmp_path_factory) -> tuple[Path, Path]:
     return path, folder
 
 
-@pytest.fixture
-def con(sample_db, monkeypatch):
-    """The app's own cached connection to the sample database (AppTest runs in this process)."""
-    path, folder = sample_db
+def use_database(monkeypatch, path: Path, sample_folder: Path) -> None:
+    """Point the app at path; start AppTest runs in st.navigation mode (see test_app_shell.py)."""
     monkeypatch.setenv("OKAM_DB", str(path))
-    monkeypatch.setenv("OKAM_SAMPLE_DIR", str(folder))
+    monkeypatch.setenv("OKAM_SAMPLE_DIR", str(sample_folder))
     original = PagesManager.__init__
 
-    def init(self, *args, **kwargs):  # see tests/test_app_shell.py: st.navigation mode at once
+    def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def con(sample_db, monkeypatch):
+    """The app's own cached connection to the sample database (AppTest runs in this process)."""
+    use_database(monkeypatch, *sample_db)
     return data.cursor()
 
 
@@ -193,7 +197,7 @@ def test_workload_tiles_equal_the_metrics(con) -> None:
     summary = workload.workload_summary(
         con, settings.load(con), Period(LATEST, date(2025, 11, 1), LATEST)
     )
-    assert shown["Overloaded weeks in the period"] == str(summary["overloaded_weeks"].sum())
+    assert shown["Overloaded weeks (period)"] == str(summary["overloaded_weeks"].sum())
     assert (
         table_with(at, "Overloaded weeks")["Consultant"].tolist() == summary["consultant"].tolist()
     )
@@ -209,7 +213,7 @@ def test_workload_period_and_team_from_the_url(con) -> None:
     summary = workload.workload_summary(con, settings.load(con), Period(LATEST, start, end))
     summary = summary[summary["consultant"].isin(members)]
     assert table_with(at, "Overloaded weeks")["Consultant"].tolist() == members
-    assert tiles(at)["Overloaded weeks in the period"] == str(summary["overloaded_weeks"].sum())
+    assert tiles(at)["Overloaded weeks (period)"] == str(summary["overloaded_weeks"].sum())
 
 
 def test_workload_consultant_comes_back_from_the_url(con) -> None:
@@ -231,3 +235,10 @@ def test_pages_in_french(con, page: str, title: str) -> None:
     at = run_page(page, lang="fr")
     assert [t.value for t in at.title] == [title]
     assert all(tile.label for tile in at.metric)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/knowledge.py", "pages/workload.py"])
+def test_pages_on_an_empty_database(tmp_path, monkeypatch, page: str) -> None:
+    use_database(monkeypatch, tmp_path / "empty.duckdb", tmp_path / "no-sample")
+    at = run_page(page)
+    assert all(tile.value in ("0", "–") for tile in at.metric)

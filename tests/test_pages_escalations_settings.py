@@ -258,3 +258,21 @@ def test_an_alias_merges_two_spellings(app_db) -> None:
     assert grid(at, "settings_aliases").value.values.tolist() == [
         ["Julien Marchant", "Julien Marchand"]
     ]
+
+
+def test_holiday_country_and_region_are_saved(app_db) -> None:
+    at = open_page(SETTINGS)
+    region = at.selectbox(key="settings_calendar_holiday_subdivision")
+    assert "Alsace (6AE)" in region.options and "Genève (GE)" not in region.options
+    at.selectbox(key="settings_calendar_holiday_country").set_value("CH").run()
+    assert "Genève (GE)" in at.selectbox(key="settings_calendar_holiday_subdivision").options
+    at.selectbox(key="settings_calendar_holiday_subdivision").set_value("GE").run()
+    at.text_input(key="settings_calendar_windows_sat").set_value("09:00-12:00")
+    at.button(key="settings_calendar_save").click().run()
+    assert not at.exception and not at.error
+    con = db.connect(app_db)
+    calendar = settings.load(con)["calendar"]
+    con.close()
+    assert (calendar["holiday_country"], calendar["holiday_subdivision"]) == ("CH", "GE")
+    assert calendar["windows"]["sat"] == [["09:00", "12:00"]]
+    assert calendar["windows"]["mon"] == [["09:00", "18:00"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from okam_analytics import settings
+from okam_analytics import i18n, settings
 from okam_analytics import settings_edit as edit
 
 
@@ -132,3 +132,15 @@ def test_changed() -> None:
     same = {"workload.absence_patterns": before["workload"]["absence_patterns"]}
     assert not edit.changed(before, same, "workload.absence_patterns")
     assert not edit.changed(before, {}, "workload.absence_patterns")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_setting_has_a_label_and_a_help_text(lang) -> None:
+    texts = i18n.catalogue(lang)
+    missing = [
+        f"settings.{kind}.{s.key}"
+        for s in settings.SETTINGS
+        for kind in ("label", "help")
+        if f"settings.{kind}.{s.key}" not in texts
+    ]
+    assert missing == []

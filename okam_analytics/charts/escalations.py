@@ -75,8 +75,20 @@ def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=400)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_yaxes(title_text=tr("chart.escalations.compliance"), row=1, col=1)
-    fig.update_xaxes(tickformat="%b %Y", dtick="M1")
-    return _legend_above_titles(fig)
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")  # digits: the same in every language
+    return localised(_legend_above_titles(fig), lang)
+
+
+def count_step(tallest: int, ticks: int = 6) -> int:
+    """A whole tick step for an axis of counts up to `tallest` (about `ticks` ticks)."""
+    return max(1, -(-tallest // ticks))
+
+
+def localised(fig: go.Figure, lang: str) -> go.Figure:
+    """Decimal comma and thin thousands space in French hover texts and axes."""
+    if lang == "fr":
+        fig.update_layout(separators=", ")
+    return fig
 
 
 def _legend_above_titles(fig: go.Figure) -> go.Figure:
@@ -127,7 +139,7 @@ def time_distributions(stats: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = apply_layout(fig, x_title=tr("chart.escalations.priority"), height=420)
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(title_text=tr("chart.escalations.hours"), row=1, col=1)
-    return _legend_above_titles(fig)
+    return localised(_legend_above_titles(fig), lang)
 
 
 def _box(row, tr) -> go.Box:
@@ -176,8 +188,9 @@ def open_by_age(open_frame: pd.DataFrame, lang: str = "en") -> go.Figure:
         y_title=tr("chart.escalations.open_tickets"),
         height=340,
     )
-    fig.update_yaxes(rangemode="tozero", tickformat="d")
-    return fig
+    tallest = int(counts.groupby("age_bucket")["size"].sum().max())
+    fig.update_yaxes(rangemode="tozero", tickformat="d", dtick=count_step(tallest))
+    return localised(fig, lang)
 
 
 def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) -> go.Figure:
@@ -207,9 +220,10 @@ def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) ->
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    return apply_layout(
+    fig = apply_layout(
         fig, x_title=tr("chart.escalations.tickets_axis"), height=rows_height(len(wide))
     )
+    return localised(fig, lang)
 
 
 def pressure_scatter(
@@ -249,13 +263,14 @@ def pressure_scatter(
             annotation_text=f"{threshold:.0%}", annotation_position="top",
         )  # fmt: skip
     fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(rangemode="tozero", dtick=1)
-    return apply_layout(
+    fig.update_yaxes(rangemode="tozero", dtick=count_step(int(shown["escalations"].max())))
+    fig = apply_layout(
         fig,
         x_title=tr("chart.escalations.utilisation_week"),
         y_title=tr("chart.escalations.escalations_week"),
         height=380,
     )
+    return localised(fig, lang)
 
 
 def _pressure_hover(tr) -> str:

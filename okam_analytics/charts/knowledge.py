@@ -46,37 +46,8 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
     grid = grid.reindex(index=rows, columns=list(consultants))
     knower = shown.pivot(index="client", columns="consultant", values="is_knower")
     knower = knower.reindex(index=rows, columns=list(consultants)).fillna(False).astype(bool)
-    marks = np.where(knower.to_numpy(), KNOWER_MARK, "")
-    ticks = [v for v in TICK_VALUES if v <= max(10.0, float(shown["knowledge"].max()) * 10)]
-    fig = go.Figure(
-        go.Heatmap(
-            z=np.log10(grid.to_numpy(dtype=float)),
-            x=plain(grid.columns),
-            y=plain(rows),
-            text=marks,
-            texttemplate="%{text}",
-            textfont={"color": "#ffffff", "size": 11},
-            colorscale=HEAT_SCALE,
-            hoverinfo="skip",
-            xgap=1,
-            ygap=1,
-            colorbar={
-                "title": {"text": tr("chart.knowledge.k_short")},
-                "tickvals": np.log10(ticks).tolist(),
-                "ticktext": [f"{v:g}" for v in ticks],
-            },
-        )
-    )
-    cells = shown[shown["client"].isin(rows)]
-    hover = (
-        f"<b>%{{y}}</b><br>%{{x}}<br>{tr('chart.knowledge.k')}: %{{customdata[0]:.1f}}"
-        f"<br>{tr('chart.knowledge.share')}: %{{customdata[1]:.0%}}<br>%{{customdata[2]}}"
-    )
-    knower_text = cells["is_knower"].map(
-        {True: tr("chart.knowledge.knower"), False: tr("chart.knowledge.not_knower")}
-    )
-    custom = np.column_stack([cells["knowledge"], cells["share"].fillna(0), knower_text]).tolist()
-    fig.add_trace(click_layer(plain(cells["consultant"]), plain(cells["client"]), custom, hover))
+    fig = go.Figure(_heat_trace(grid, np.where(knower.to_numpy(), KNOWER_MARK, ""), tr))
+    fig.add_trace(_cells_layer(shown, tr))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(rows))
     fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=plain(consultants))
     apply_layout(
@@ -87,6 +58,42 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
     )
     fig.update_layout(plot_bgcolor="#ffffff")
     return fig
+
+
+def _heat_trace(grid: pd.DataFrame, marks: np.ndarray, tr) -> go.Heatmap:
+    """log10(K) cells, a colour bar labelled in hours, and the knower marks as cell text."""
+    top = float(np.nanmax(grid.to_numpy(dtype=float)))
+    ticks = [v for v in TICK_VALUES if v <= max(10.0, top * 10)]
+    return go.Heatmap(
+        z=np.log10(grid.to_numpy(dtype=float)),
+        x=plain(grid.columns),
+        y=plain(grid.index),
+        text=marks,
+        texttemplate="%{text}",
+        textfont={"color": "#ffffff", "size": 11},
+        colorscale=HEAT_SCALE,
+        hoverinfo="skip",
+        xgap=1,
+        ygap=1,
+        colorbar={
+            "title": {"text": tr("chart.knowledge.k_short")},
+            "tickvals": np.log10(ticks).tolist(),
+            "ticktext": [f"{v:g}" for v in ticks],
+        },
+    )
+
+
+def _cells_layer(cells: pd.DataFrame, tr) -> go.Scatter:
+    """The clickable points of the known cells, with K, share and knower in the hover."""
+    hover = (
+        f"<b>%{{y}}</b><br>%{{x}}<br>{tr('chart.knowledge.k')}: %{{customdata[0]:.1f}}"
+        f"<br>{tr('chart.knowledge.share')}: %{{customdata[1]:.0%}}<br>%{{customdata[2]}}"
+    )
+    knower_text = cells["is_knower"].map(
+        {True: tr("chart.knowledge.knower"), False: tr("chart.knowledge.not_knower")}
+    )
+    custom = np.column_stack([cells["knowledge"], cells["share"].fillna(0), knower_text]).tolist()
+    return click_layer(plain(cells["consultant"]), plain(cells["client"]), custom, hover)
 
 
 def redundancy_trend_chart(trend: pd.DataFrame, lang: str = "en") -> go.Figure:

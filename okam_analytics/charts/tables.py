@@ -20,11 +20,10 @@ MISSING = "–"
 STATUS_ORDER = {status: i for i, status in enumerate(reversed(KNOWLEDGE_STATUSES))}
 
 
-def joined(values: Iterable[list[str]]) -> list[str | None]:
-    """Lists of names as 'a, b, c' texts; None (shown as a dash) for an empty list."""
-    return [
-        ", ".join(names) if isinstance(names, list | tuple) and names else None for names in values
-    ]
+def joined(values: Iterable[list[str]]) -> list[str]:
+    """Lists of names as 'a, b, c' texts; a dash for an empty list."""
+    return [", ".join(names) if isinstance(names, list | tuple) and names else MISSING
+            for names in values]  # fmt: skip
 
 
 def styled(
@@ -41,9 +40,12 @@ def styled(
         statuses = shown[column].dropna().unique()
         tints |= {status_label(s, lang): f"background-color: {status_tint(s)}" for s in statuses}
         shown[column] = shown[column].map(lambda s: status_label(s, lang) if pd.notna(s) else s)
+    texts = shown.select_dtypes(include=["object", "string"]).columns
+    shown[texts] = shown[texts].fillna(MISSING)  # Streamlit prints "None" whatever the Styler says
     headers = {name: translate(f"col.{name}", lang) for name in shown.columns}
     shown = shown.rename(columns=headers)
-    styler = shown.style.format(
+    # a dash for every missing cell first (Streamlit would print "None"), then the number formats
+    styler = shown.style.format(na_rep=MISSING, precision=1).format(
         {headers[name]: spec for name, spec in (formats or {}).items() if name in headers},
         na_rep=MISSING,
     )

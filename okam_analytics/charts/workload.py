@@ -66,24 +66,10 @@ def utilisation_heatmap(
             colorbar={"title": {"text": tr("chart.workload.utilisation")}, "tickformat": ".0%"},
         )
     )
-    hot = frame[frame["overloaded"].astype(bool)]
-    fig.add_scatter(
-        x=hot["week"],
-        y=plain(hot["consultant"]),
-        mode="markers",
-        name=tr("chart.workload.overloaded_weeks").format(threshold=overload_threshold),
-        marker={"symbol": "square-open", "size": 13, "color": OVERLOAD_MARK, "line": {"width": 2}},
-        hoverinfo="skip",
-        unselected={"marker": {"opacity": 1}},  # stays outlined while a cell is selected
+    fig.add_trace(
+        _overloaded_outline(frame[frame["overloaded"].astype(bool)], overload_threshold, tr)
     )
-    hover = (
-        f"<b>%{{y}}</b><br>{tr('chart.week')} %{{x|%Y-%m-%d}}"
-        f"<br>{tr('chart.workload.utilisation')}: %{{customdata[0]:.0%}}"
-        f"<br>{tr('chart.workload.worked')}: %{{customdata[1]:.1f}} h"
-        f" / {tr('chart.workload.capacity')}: %{{customdata[2]:.1f}} h"
-    )
-    custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float).tolist()
-    fig.add_trace(click_layer(frame["week"].tolist(), plain(frame["consultant"]), custom, hover))
+    fig.add_trace(_week_cells(frame, tr))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(consultants))
     apply_layout(
         fig,
@@ -93,6 +79,31 @@ def utilisation_heatmap(
     )
     fig.update_layout(plot_bgcolor="#ffffff", legend={"x": 1, "xanchor": "right"})
     return fig
+
+
+def _overloaded_outline(hot: pd.DataFrame, threshold: float, tr) -> go.Scatter:
+    """A dark square around each overloaded week (kept while a cell is selected)."""
+    return go.Scatter(
+        x=hot["week"],
+        y=plain(hot["consultant"]),
+        mode="markers",
+        name=tr("chart.workload.overloaded_weeks").format(threshold=threshold),
+        marker={"symbol": "square-open", "size": 13, "color": OVERLOAD_MARK, "line": {"width": 2}},
+        hoverinfo="skip",
+        unselected={"marker": {"opacity": 1}},
+    )
+
+
+def _week_cells(frame: pd.DataFrame, tr) -> go.Scatter:
+    """The clickable points of the heat map, with utilisation, worked and capacity in the hover."""
+    hover = (
+        f"<b>%{{y}}</b><br>{tr('chart.week')} %{{x|%Y-%m-%d}}"
+        f"<br>{tr('chart.workload.utilisation')}: %{{customdata[0]:.0%}}"
+        f"<br>{tr('chart.workload.worked')}: %{{customdata[1]:.1f}} h"
+        f" / {tr('chart.workload.capacity')}: %{{customdata[2]:.1f}} h"
+    )
+    custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float).tolist()
+    return click_layer(frame["week"].tolist(), plain(frame["consultant"]), custom, hover)
 
 
 def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en") -> go.Figure:

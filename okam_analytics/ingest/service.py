@@ -18,6 +18,7 @@ from okam_analytics.ingest import normalise, presets, validate
 from okam_analytics.ingest.presets import Preset
 
 MAX_ERRORS = 20
+MAX_FINDINGS = 100_000  # rows of the report kept in the plan (all go to import_rejects)
 FINDING_COLUMNS = ["line", "column", "value", "reason", "severity"]
 
 
@@ -43,6 +44,7 @@ class ImportPlan:
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     rows_rejected: int = 0
     rows_warned: int = 0
+    findings_count: int = 0  # all findings; `findings` holds the first MAX_FINDINGS by line
     refused: str | None = None
     sha256: str | None = None
     # for the loader: the private connection holding `canonical` and `findings`
@@ -155,13 +157,15 @@ def prepare(plan: ImportPlan, raw: Any, preset: Preset) -> None:
 def summarise(plan: ImportPlan, con: duckdb.DuckDBPyConnection, kind: str) -> None:
     """Counts, findings and the period the file covers."""
     plan.findings = con.execute(
-        'select line, "column", value, reason, severity from findings order by line, severity, "column"'
+        'select line, "column", value, reason, severity from findings'
+        ' order by line, severity, "column" limit $limit',
+        {"limit": MAX_FINDINGS},
     ).df()
     counts = con.execute(
         "select count(distinct line) filter (where severity = 'reject'),"
-        " count(distinct line) filter (where severity = 'warning') from findings"
+        " count(distinct line) filter (where severity = 'warning'), count(*) from findings"
     ).fetchall()[0]
-    plan.rows_rejected, plan.rows_warned = int(counts[0]), int(counts[1])
+    plan.rows_rejected, plan.rows_warned, plan.findings_count = (int(n) for n in counts)
     plan.rows_loadable = plan.rows_read - plan.rows_rejected
     if kind == "tickets":
         span = (
@@ -177,16 +181,21 @@ def summarise(plan: ImportPlan, con: duckdb.DuckDBPyConnection, kind: str) -> No
 
 
 def _reject_errors(plan: ImportPlan) -> list[str]:
-    rejects = plan.findings[plan.findings["severity"] == "reject"]
+    """The first rejects with their lines, how many more, and what to do."""
+    rejects = plan.private.execute(
+        'select line, "column", value, reason, count(*) over () from findings'
+        " where severity = 'reject' order by line, \"column\" limit $limit",
+        {"limit": MAX_ERRORS},
+    ).fetchall()
     errors = [
-        f"line {r.line}: {r.column}: {r.reason}"
-        + (f" ({r.value!r})" if isinstance(r.value, str) else "")
-        for r in rejects.head(MAX_ERRORS).itertuples()
+        f"line {line}: {column}: {reason}" + (f" ({value!r})" if value is not None else "")
+        for line, column, value, reason, _ in rejects
     ]
-    if len(rejects) > MAX_ERRORS:
-        errors.append(f"... and {len(rejects) - MAX_ERRORS} more rejects")
+    if rejects and rejects[0][4] > MAX_ERRORS:
+        errors.append(f"... and {rejects[0][4] - MAX_ERRORS} more rejects")
     errors.append(
-        f"{plan.rows_rejected} row(s) rejected; nothing loaded (accept the rejects to load the other rows)."
+        f"{plan.rows_rejected} row(s) rejected; nothing loaded"
+        " (accept the rejects to load the other rows)."
     )
     return errors
 

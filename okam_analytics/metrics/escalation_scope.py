@@ -66,6 +66,20 @@ def tickets(
     return scoped_query(con, span, "escalation_tickets", clients, teams)
 
 
+def time_distribution(
+    con: duckdb.DuckDBPyConnection, span: Period, clients: Names = (), teams: Names = ()
+) -> pd.DataFrame:
+    """distribution_stats of the escalated tickets in scope (box-plot ready)."""
+    return distribution_stats(tickets(con, span, clients, teams))
+
+
+def client_states(
+    con: duckdb.DuckDBPyConnection, span: Period, clients: Names = (), teams: Names = ()
+) -> pd.DataFrame:
+    """Escalated tickets in scope per client and state: client, state, tickets."""
+    return state_counts(tickets(con, span, clients, teams), "client")
+
+
 def breaches(
     con: duckdb.DuckDBPyConnection, span: Period, clients: Names = (), teams: Names = ()
 ) -> pd.DataFrame:

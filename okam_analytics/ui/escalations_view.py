@@ -17,6 +17,7 @@ from okam_analytics.ui.text import t
 MONTH_CHART, CLIENT_CHART = "escalations_month_chart", "escalations_client_chart"
 AGE_CHART, BREACH_TABLE = "escalations_age_chart", "escalations_breach_table"
 ROW_PIXELS = 35  # st.dataframe's row height
+MAX_ROWS = 500  # a grid of tinted cells is sent cell by cell: keep it readable and light
 
 
 def percent(value: float | None, lang: str) -> str:
@@ -71,6 +72,13 @@ def table(styler, **options: Any) -> Any:
     return st.dataframe(styler, hide_index=True, width="stretch", **options)
 
 
+def first_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """At most MAX_ROWS rows (the worst or oldest first), saying so when some are left out."""
+    if len(frame) > MAX_ROWS:
+        st.caption(t("escalations.first_rows", shown=MAX_ROWS, total=len(frame)))
+    return frame.head(MAX_ROWS)
+
+
 def grid_height(rows: int, most: int = 9) -> int | str:
     """A grid's height: every row when few, else about `most` rows and a scroll bar."""
     return "auto" if rows <= most else ROW_PIXELS * (most + 1) + 3
@@ -86,6 +94,7 @@ def breach_section(breaches: pd.DataFrame, lang: str) -> None:
         where = " · ".join(str(v) for v in (month, priority, client) if v)
         st.caption(t("escalations.breaches_focus", where=render.escape_markdown(where)))
     st.caption(t("escalations.breaches_caption", count=len(shown)))
+    shown = first_rows(shown)
     event = table(tables.breach_table(shown, lang), key=BREACH_TABLE, on_select="rerun",
                   selection_mode="single-row", height=grid_height(len(shown)))  # fmt: skip
     rows = event.selection.rows if event is not None else []
@@ -117,7 +126,8 @@ def open_section(open_frame: pd.DataFrame, lang: str) -> None:
         bucket = chosen_point(AGE_CHART)
         if bucket:
             st.caption(t("escalations.open_focus", bucket=t(charts.AGE_BUCKETS.get(bucket, ""))))
-        table(tables.open_table(scope.focus(open_frame, age_bucket=bucket), lang))
+        shown = first_rows(scope.focus(open_frame, age_bucket=bucket))
+        table(tables.open_table(shown, lang), height=grid_height(len(shown)))
 
 
 def pressure_section(weeks: pd.DataFrame, workload_cfg: dict[str, Any], lang: str) -> None:

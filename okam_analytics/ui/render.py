@@ -10,10 +10,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from okam_analytics import exports
 from okam_analytics.ui import data, text
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 MAX_SHOWN_CHARS = 80
+SAFE_FILE_NAME = re.compile(r"[^\w.-]+")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_markdown(value: object) -> str:
@@ -63,3 +66,32 @@ def sample_banner(con: duckdb.DuckDBPyConnection) -> None:
     """The banner shown while only the bundled sample data is loaded."""
     if data.is_sample_only(con):
         st.info(text.t("ui.sample_banner"), icon=":material/science:")
+
+
+def file_stem(name: str) -> str:
+    """A download file name from any text (letters, digits, dot, dash, underscore)."""
+    return SAFE_FILE_NAME.sub("_", name).strip("._") or "table"
+
+
+def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """CSV and XLSX downloads of frame, formulas neutralised (exports.safe_csv / safe_xlsx)."""
+    stem, key = file_stem(name), key or f"download_{file_stem(name)}"
+    row = st.container(horizontal=True)
+    row.download_button(
+        text.t("ui.download_csv"),
+        data=lambda: exports.safe_csv(frame),  # built when clicked, not on every rerun
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_csv",
+    )
+    row.download_button(
+        text.t("ui.download_xlsx"),
+        data=lambda: exports.safe_xlsx(frame, sheet=stem),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}_xlsx",
+    )

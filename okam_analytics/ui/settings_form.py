@@ -1,4 +1,4 @@
-"""The Settings page's forms: one per group of parameters, and the directory tables.
+"""The Settings page's forms: one per group of parameters (tables: ui/directory_form.py).
 
 Each form draws its widgets from the stored settings, and on Save checks and stores the whole
 group (settings_edit), or shows what is wrong and stores nothing. Widget keys start with
