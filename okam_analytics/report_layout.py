@@ -122,5 +122,6 @@ class SteeringPDF(FPDF):
             return
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
+        # without y, fpdf2 places the image at the current line and moves below it
         self.image(io.BytesIO(png), x=self.l_margin, w=self.epw, h=height, keep_aspect_ratio=True)
-        self.set_y(self.get_y() + height + 2)
+        self.ln(2)

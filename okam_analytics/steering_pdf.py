@@ -29,7 +29,7 @@ from okam_analytics.report_layout import MUTED, SteeringPDF
 
 EXIT_OK, EXIT_ERROR = 0, 1
 CHART_PX = (1400, 520)  # width, height of a chart image
-CHART_MM = 96  # its height on the page: two charts per landscape page
+CHART_MM = 80  # its height on the page: two charts and a heading fit a landscape page
 _kaleido_lock = threading.Lock()  # one chromium for charts at a time in this process
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
     """Team, role, weekly capacity and active dates of each consultant; new ones can be added."""
     frame = data.cached_call(directory.consultants)
     default = settings.load(con)["workload"]["weekly_capacity_hours"]
-    st.caption(t("settings.consultants_caption", hours=default))
+    st.caption(t("settings.consultants_caption", hours=f"{default:g}"))
     column = st.column_config
     edited = st.data_editor(
         frame,
@@ -46,7 +46,7 @@ def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
             "role": column.TextColumn(t("settings.col.role")),
             "weekly_capacity_hours": column.NumberColumn(
                 t("settings.col.weekly_capacity_hours"), min_value=0, max_value=168, step=0.5,
-                format="%.1f", help=t("settings.col.weekly_capacity_help", hours=default),
+                format="%.1f", help=t("settings.col.weekly_capacity_help", hours=f"{default:g}"),
             ),
             "active_from": column.DateColumn(t("settings.col.active_from"), format="YYYY-MM-DD"),
             "active_to": column.DateColumn(t("settings.col.active_to"), format="YYYY-MM-DD"),
