@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("knowledge.ticket_weight", 1.0, NUMBER, "Hour-equivalents one ticket is worth."),
     Setting("knowledge.target_knowers", 2, int, "Knowers a client needs to be covered."),
     Setting("knowledge.active_days", 90, NUMBER, "A client with evidence this recent is active."),
+    Setting(
+        "knowledge.internal_clients",
+        [],
+        list,
+        "Client names that are the company itself (internal time): not clients to know.",
+    ),
     Setting("workload.weekly_capacity_hours", 40.0, NUMBER, "Default weekly capacity."),
     Setting("workload.overload_threshold", 1.10, NUMBER, "Utilisation above this is overload."),
     Setting("workload.busy_threshold", 0.90, NUMBER, "Utilisation from this is busy."),

@@ -327,3 +327,21 @@ def test_docs_worked_example(con):
         "active",
     )
     assert round(row.total_knowledge, 2) == 22.11
+
+
+def test_internal_clients_are_not_clients_to_know(con):
+    # Okam's own time (meetings, training) is booked to a client named after the company.
+    con.execute(
+        "insert into time_entries (source, entry_key, work_date, consultant, client, hours,"
+        " is_absence, import_id) values"
+        " ('t', '1', date '2026-03-10', 'Ana', 'Okam Services', 10, false, 1),"
+        " ('t', '2', date '2026-03-10', 'Ana', 'Acme', 10, false, 1)"
+    )
+    con.execute("insert into clients (client) values ('Okam Services'), ('Acme')")
+    cfg = settings.merge(settings.defaults(), {"knowledge": {"internal_clients": ["okam services"]}})
+    frame = knowledge.redundancy_by_client(con, cfg, date(2026, 3, 10))
+    assert frame["client"].tolist() == ["Acme"]
+    scores = knowledge.knowledge_scores(con, cfg, date(2026, 3, 10))
+    assert scores["client"].tolist() == ["Acme"]
+    trend = knowledge.redundancy_trend(con, cfg, date(2026, 3, 1), date(2026, 3, 31))
+    assert trend[["single", "uncovered"]].iloc[-1].tolist() == [1, 0]

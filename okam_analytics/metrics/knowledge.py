@@ -33,6 +33,7 @@ def knowledge_params(cfg: Settings, as_of_date: date) -> dict[str, Any]:
         "min_share": float(k["min_share"]),
         "target_knowers": int(k["target_knowers"]),
         "active_days": float(k["active_days"]),
+        "internal_clients": [name.strip().lower() for name in k["internal_clients"]],
     }
 
 

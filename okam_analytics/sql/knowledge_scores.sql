@@ -4,29 +4,10 @@
 with
 
 -- evidence: hours worked (absences excluded) and tickets handled, each dated
-entry_evidence as (
-    select consultant, client, work_date as evidence_on, hours as weight
-    from time_entries
-    where not coalesce(is_absence, false)
-      and consultant is not null and client is not null and hours is not null
-      and work_date <= $as_of_on
-      and work_date >= $as_of_on::date - (ceil($window_days)::integer - 1)
-),
-
-ticket_evidence as (
-    select assignee as consultant, client,
-           coalesce(resolved_at, created_at)::date as evidence_on,
-           $ticket_weight::double as weight
-    from tickets
-    where assignee is not null and client is not null
-      and coalesce(resolved_at, created_at) < $as_of_on::date + 1
-      and coalesce(resolved_at, created_at) >= $as_of_on::date - (ceil($window_days)::integer - 1)
-),
-
 evidence as (
-    select * from entry_evidence
-    union all
-    select * from ticket_evidence
+    select * from knowledge_evidence(
+        $as_of_on::date - ceil($window_days)::integer, $as_of_on::date,
+        $ticket_weight, $internal_clients)
 ),
 
 -- decayed knowledge per consultant and client

@@ -5,27 +5,9 @@
 with
 
 -- evidence up to T (all of it: the last activity of a dormant client is shown too)
-entry_evidence as (
-    select consultant, client, work_date as evidence_on, hours as weight
-    from time_entries
-    where not coalesce(is_absence, false)
-      and consultant is not null and client is not null and hours is not null
-      and work_date <= $as_of_on
-),
-
-ticket_evidence as (
-    select assignee as consultant, client,
-           coalesce(resolved_at, created_at)::date as evidence_on,
-           $ticket_weight::double as weight
-    from tickets
-    where assignee is not null and client is not null
-      and coalesce(resolved_at, created_at) < $as_of_on::date + 1
-),
-
 evidence as (
-    select *, $as_of_on::date - evidence_on as age_days from entry_evidence
-    union all
-    select *, $as_of_on::date - evidence_on as age_days from ticket_evidence
+    select *, $as_of_on::date - evidence_on as age_days
+    from knowledge_evidence(date '0001-01-01', $as_of_on::date, $ticket_weight, $internal_clients)
 ),
 
 -- activity per client
@@ -85,6 +67,7 @@ by_client as (
 
 all_clients as (
     select client from clients
+    where not list_contains($internal_clients::varchar[], lower(client))
     union
     select client from activity
 ),

@@ -51,29 +51,12 @@ point_segments as (
     join edge_index act on act.edge_on = p.point_on - ceil($active_days)::integer
 ),
 
--- evidence, as in knowledge_scores.sql
-entry_evidence as (
-    select consultant, client, work_date as evidence_on, hours as weight
-    from time_entries, bounds
-    where not coalesce(is_absence, false)
-      and consultant is not null and client is not null and hours is not null
-      and work_date > first_edge_on and work_date <= reference_on
-),
-
-ticket_evidence as (
-    select assignee as consultant, client,
-           coalesce(resolved_at, created_at)::date as evidence_on,
-           $ticket_weight::double as weight
-    from tickets, bounds
-    where assignee is not null and client is not null
-      and coalesce(resolved_at, created_at) >= first_edge_on + 1
-      and coalesce(resolved_at, created_at) < reference_on + 1
-),
-
+-- evidence inside the span of all points' windows
 evidence as (
-    select * from entry_evidence
-    union all
-    select * from ticket_evidence
+    select *
+    from knowledge_evidence(
+        (select first_edge_on from bounds), (select reference_on from bounds),
+        $ticket_weight, $internal_clients)
 ),
 
 pair_segments as (

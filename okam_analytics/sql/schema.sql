@@ -128,3 +128,23 @@ create table if not exists saved_mappings (
     mapping json not null,
     saved_at timestamp
 );
+
+-- Knowledge evidence (SPEC 4.1) dated in (from_on, upto_on]: hours worked (absences excluded)
+-- and tickets handled, each worth ticket_weight hours; internal clients (lower-cased names in
+-- internal_clients, setting knowledge.internal_clients) are not clients to know.
+create or replace macro knowledge_evidence(from_on, upto_on, ticket_weight, internal_clients) as table
+    select consultant, client, work_date as evidence_on, hours as weight
+    from time_entries
+    where not coalesce(is_absence, false)
+      and consultant is not null and client is not null and hours is not null
+      and work_date > from_on and work_date <= upto_on
+      and not list_contains(internal_clients::varchar[], lower(client))
+    union all
+    select assignee as consultant, client,
+           coalesce(resolved_at, created_at)::date as evidence_on,
+           ticket_weight::double as weight
+    from tickets
+    where assignee is not null and client is not null
+      and coalesce(resolved_at, created_at) >= from_on::date + 1
+      and coalesce(resolved_at, created_at) < upto_on::date + 1
+      and not list_contains(internal_clients::varchar[], lower(client));

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from okam_analytics import db
+from okam_analytics import db, settings
 
 T = TypeVar("T")
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -97,7 +97,16 @@ def load_sample_files(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Mess
             reasons = [str(exc)]
         if reasons:
             problems.append(("ui.sample_failed", {"file": path.name, "reason": "; ".join(reasons)}))
+    mark_sample_company(con)
     return problems
+
+
+def mark_sample_company(con: duckdb.DuckDBPyConnection) -> None:
+    """The sample books internal time to its own company: not a client to know."""
+    from okam_analytics.sample_data import INTERNAL_CLIENT
+
+    if not settings.load(con)["knowledge"]["internal_clients"]:
+        settings.save(con, "knowledge.internal_clients", [INTERNAL_CLIENT])
 
 
 def import_counts(con: duckdb.DuckDBPyConnection, hashes: list[str] | None = None) -> dict:

@@ -17,14 +17,15 @@ CONSULTANTS, ALIASES, CLIENTS = "settings_consultants", "settings_aliases", "set
 ROW_PIXELS = 35  # st.data_editor's row height
 
 
-def save_button(key: str, save: Callable[[], list], message: str) -> None:
-    """A Save button under an editor: write, then draw the table again from the data."""
+def save_button(key: str, save: Callable[[], list], message: str, also: tuple = ()) -> None:
+    """A Save button under an editor: write, then draw the table (and `also`) again from the
+    data, forgetting edits made on rows that may have moved."""
     if st.button(t("settings.save"), key=f"{key}_save", type="primary"):
         problems = save()
         if problems:
             show_problems(problems)
         else:
-            finish(message, [key])
+            finish(message, [key, *also])
 
 
 def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
@@ -80,7 +81,7 @@ def aliases_editor(con: duckdb.DuckDBPyConnection) -> None:
         with st.spinner(t("settings.refreshing")):
             return directory.save_aliases(con, edited)
 
-    save_button(ALIASES, save, "settings.saved_aliases")
+    save_button(ALIASES, save, "settings.saved_aliases", also=(CONSULTANTS,))  # rows merged
 
 
 def clients_editor(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,92 @@
+"""The benchmark's input files: the sample generator's exports at full scale and at fractions.
+
+A fraction keeps the rows of a fixed random subset of the consultants (their time entries and
+the tickets assigned to them, plus the same share of unassigned tickets): a smaller company of
+the same shape, written by the project's own GLPI and Harvest CSV writers, so every file has the
+exact vendor layout of `okam sample`. The data is generated once per scale and reused while the
+stamp file says the same files were written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from okam_analytics import sample
+from okam_analytics import sample_data as data
+
+STAMP = "stamp.json"
+SUBSET_SEED = 7
+
+
+def fraction_dir(root: Path, fraction: float) -> Path:
+    """The folder of one fraction's two exports."""
+    return root / f"f{fraction:.3f}"
+
+
+def subset(s: data.Sample, fraction: float) -> data.Sample:
+    """The rows of a random fraction of the consultants (all of them at 1)."""
+    if fraction >= 1:
+        return s
+    n = len(s.consultants)
+    kept = np.zeros(n, dtype=bool)
+    kept[np.random.default_rng(SUBSET_SEED).permutation(n)[: max(1, round(fraction * n))]] = True
+    who = s.tickets["assignee"]
+    unassigned = (who < 0) & ((s.tickets["id"] % 1000) < fraction * 1000)
+    ticket_rows = np.where(kept[np.maximum(who, 0)] & (who >= 0) | unassigned)[0]
+    entry_rows = np.where(kept[s.entries["consultant"]])[0]
+    return dataclasses.replace(
+        s,
+        tickets={k: v[ticket_rows] for k, v in s.tickets.items()},
+        entries={k: v[entry_rows] for k, v in s.entries.items()},
+    )
+
+
+def write_datasets(root: Path, scale: str | int, fractions: list[float]) -> dict[float, dict]:
+    """Write (or reuse) the GLPI and Harvest CSV exports of each fraction; their paths and rows."""
+    root = Path(root)
+    stamp_path = root / STAMP
+    wanted = sorted(set(fractions))
+    if stamp_path.is_file():
+        stamp = json.loads(stamp_path.read_text())
+        if stamp.get("scale") == str(scale) and all(_present(root, f, stamp) for f in wanted):
+            return {f: stamp["files"][f"{f:.3f}"] for f in wanted}
+    root.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    spec = dataclasses.replace(data.scale_for(scale), xlsx=False)  # the benchmark reads CSV
+    full = data.generate(spec)
+    generated = time.perf_counter() - started
+    files = {}
+    for f in wanted:
+        folder = fraction_dir(root, f)
+        folder.mkdir(parents=True, exist_ok=True)
+        part = subset(full, f)
+        t0 = time.perf_counter()
+        tickets = sample.write_glpi(part, folder / sample.TICKETS_FILE)
+        entries = sample.write_harvest_csv(part, folder / sample.TIMESHEET_CSV)
+        files[f"{f:.3f}"] = {
+            "tickets_file": str(tickets),
+            "timesheets_file": str(entries),
+            "tickets": int(len(part.tickets["id"])),
+            "time_entries": int(len(part.entries["day"])),
+            "consultants": int(len(np.unique(part.entries["consultant"]))),
+            "tickets_bytes": tickets.stat().st_size,
+            "timesheets_bytes": entries.stat().st_size,
+            "write_seconds": round(time.perf_counter() - t0, 2),
+        }
+    stamp = {"scale": str(scale), "generate_seconds": round(generated, 2), "files": files}
+    stamp_path.write_text(json.dumps(stamp, indent=1))
+    return {f: files[f"{f:.3f}"] for f in wanted}
+
+
+def _present(root: Path, fraction: float, stamp: dict) -> bool:
+    entry = stamp.get("files", {}).get(f"{fraction:.3f}")
+    if not entry:
+        return False
+    paths = [Path(entry["tickets_file"]), Path(entry["timesheets_file"])]
+    sizes = [entry["tickets_bytes"], entry["timesheets_bytes"]]
+    return all(p.is_file() and p.stat().st_size == n for p, n in zip(paths, sizes, strict=True))
