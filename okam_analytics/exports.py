@@ -39,7 +39,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """frame as UTF-8 CSV with a BOM (Excel reads the accents), formulas neutralised."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or LF, which a bare
+    # "\n" terminator would leave unquoted for a CR, splitting the row when read back
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _cell(value: object) -> object:

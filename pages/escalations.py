@@ -37,11 +37,11 @@ if not head["tickets"]:
     st.info(t("escalations.none"))
 else:
     st.subheader(t("escalations.by_month"))
-    view.chart(charts.compliance_by_month(by_month, lang), view.MONTH_CHART)
+    view.chart(charts.compliance_by_month(by_month, lang), view.MONTH_CHART, clickable=True)
     st.caption(t("escalations.by_month_caption"))
 
     st.subheader(t("escalations.distributions"))
-    view.chart(charts.time_distributions(stats, lang))
+    view.chart(charts.time_distributions(stats, lang), "escalations_time_chart")
     st.caption(t("escalations.distributions_caption"))
 
     st.subheader(t("escalations.breaches"))
@@ -53,7 +53,7 @@ else:
     st.subheader(t("escalations.by_client"))
     left, right = st.columns(2)
     with left:
-        view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART)
+        view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART, clickable=True)
         st.caption(t("escalations.by_client_caption"))
     with right:
         height = view.grid_height(len(by_client), 12)

@@ -443,3 +443,22 @@ def test_full_refresh_gives_the_same_tables_as_incremental_loads(con):
     before = (rows(con, TICKETS_SNAPSHOT), rows(con, snapshot))
     service.refresh_current(con)
     assert (rows(con, TICKETS_SNAPSHOT), rows(con, snapshot)) == before
+
+
+def test_refusal_lists_the_first_twenty_rejects_and_counts_the_rest(con):
+    bad = [f"{day:02d}/01/2026;Ana;Client A;Run;Support;30" for day in range(1, 26)]
+    plan = service.inspect(timesheet(*bad), "t.csv")
+    result = service.load(con, plan)
+    assert result.status == "refused" and len(result.errors) == 22
+    assert result.errors[0] == "line 2: Duration: more than 24 hours in one entry ('30')"
+    assert result.errors[19] == "line 21: Duration: more than 24 hours in one entry ('30')"
+    assert result.errors[20:] == [
+        "... and 5 more rejects",
+        "25 row(s) rejected; nothing loaded (accept the rejects to load the other rows).",
+    ]
+
+
+def test_a_file_of_neither_kind_is_refused_naming_what_is_missing():
+    plan = service.inspect(b"Colour;Size\nred;3\n", "odd.csv")
+    assert plan.refused is not None and plan.refused.startswith("No column found for the required")
+    assert "(closest headers: none)" in plan.refused

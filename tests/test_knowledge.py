@@ -338,7 +338,9 @@ def test_internal_clients_are_not_clients_to_know(con):
         " ('t', '2', date '2026-03-10', 'Ana', 'Acme', 10, false, 1)"
     )
     con.execute("insert into clients (client) values ('Okam Services'), ('Acme')")
-    cfg = settings.merge(settings.defaults(), {"knowledge": {"internal_clients": ["okam services"]}})
+    cfg = settings.merge(
+        settings.defaults(), {"knowledge": {"internal_clients": ["okam services"]}}
+    )
     frame = knowledge.redundancy_by_client(con, cfg, date(2026, 3, 10))
     assert frame["client"].tolist() == ["Acme"]
     scores = knowledge.knowledge_scores(con, cfg, date(2026, 3, 10))

@@ -27,7 +27,8 @@ def tampered_payload(token: str) -> str:
     """The same signature over another client's payload."""
     forged = {"c": "Globex", "f": "2026-01-01", "t": "2026-01-31", "d": 30}
     payload = base64_encode(json.dumps(forged, separators=(",", ":")).encode()).decode()
-    return payload + token[token.index(".") :]
+    timestamp, signature = token.rsplit(".", 2)[1:]  # a compressed payload starts with "."
+    return f"{payload}.{timestamp}.{signature}"
 
 
 def tampered_signature(token: str) -> str:
@@ -41,6 +42,14 @@ def signed(payload: object, secret: str = SECRET, salt: str = share.SALT) -> str
 
 def test_a_valid_token_gives_its_scope() -> None:
     assert share.verify(mint(), SECRET) == share.ShareScope("Acme", *JAN)
+
+
+def test_the_forged_payload_is_well_formed_and_only_its_signature_is_wrong() -> None:
+    token = tampered_payload(mint())
+    assert share._serializer(SECRET).loads_unsafe(token) == (
+        False,
+        {"c": "Globex", "f": "2026-01-01", "t": "2026-01-31", "d": 30},
+    )
 
 
 @pytest.mark.parametrize(

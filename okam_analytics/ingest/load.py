@@ -35,6 +35,7 @@ ENTRY_VERSION_COLUMNS = [
 ]  # fmt: skip
 REFRESH = {"tickets": "current_tickets_refresh", "timesheets": "current_time_entries_refresh"}
 REBUILD = {"tickets": "current_tickets_rebuild", "timesheets": "current_time_entries_rebuild"}
+ADD = {"tickets": "current_tickets_add", "timesheets": "current_time_entries_add"}
 
 
 def absence_regex(patterns: list[str]) -> str:
@@ -79,8 +80,9 @@ def insert_from(
             con.unregister("incoming")
 
 
-def _columns(names: list[str]) -> str:
-    return ", ".join(f'"{n}"' for n in names)
+def _columns(names: list[str], alias: str | None = None) -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{n}"' for n in names)
 
 
 def record_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> int:
@@ -122,10 +124,14 @@ def write_versions(
     ids = {"import_id": import_id, "source": plan.preset}
     if plan.kind == "timesheets":
         cols = _columns(ENTRY_VERSION_COLUMNS)
+        # absence judged once per distinct project/task pair, not once per entry
         sql = (
-            f"insert into time_entry_versions by name select {cols}, $source as source,"
-            " okam_is_absence(project, task, $absence_regex) as is_absence,"
-            " $import_id as import_id from incoming"
+            f"insert into time_entry_versions by name select {_columns(ENTRY_VERSION_COLUMNS, 'i')},"
+            " $source as source, coalesce(a.is_absence, false) as is_absence,"
+            " $import_id as import_id from incoming i left join ("
+            "  select project, task, okam_is_absence(project, task, $absence_regex) as is_absence"
+            "  from (select distinct project, task from incoming)) a"
+            " on a.project is not distinct from i.project and a.task is not distinct from i.task"
         )
         insert_from(
             con,
@@ -184,7 +190,15 @@ def write_import(
         report(0.2, "versions")
         write_versions(con, plan, import_id, patterns)
         report(0.6, "current")
-        recompute(con, plan.kind, import_id)
+        alone = not con.execute(
+            "select count(*) from imports where status = 'active' and preset = $preset"
+            " and import_id <> $id",
+            {"preset": plan.preset, "id": import_id},
+        ).fetchall()[0][0]
+        if alone:  # the usual first import of a source: no other version to rank against
+            run_script(con, ADD[plan.kind], import_id=import_id)
+        else:
+            recompute(con, plan.kind, import_id)
         write_names(con, plan, import_id)
         con.commit()
     except BaseException:

@@ -228,12 +228,15 @@ def timesheet_canonical(
         window same_content as (partition by __content_hash order by __line)
         """
     )
+    numbered = con.execute("select count(*) from occurrences").fetchall()[0][0]
+    occurrence = "coalesce(o.occurrence, 1)" if numbered else "1"
+    join = " left join occurrences o on o.__line = t.__line" if numbered else ""
     con.execute(
         f"""
         create or replace view canonical as
         select {", ".join("t." + quote(c) for c in TIMESHEET_COLUMNS)},
-            t.__content_hash || '-' || coalesce(o.occurrence, 1) as entry_key
-        from {quote(table)} t left join occurrences o on o.__line = t.__line
+            t.__content_hash || '-' || {occurrence} as entry_key
+        from {quote(table)} t{join}
         """
     )
     con.execute(

@@ -56,12 +56,12 @@ def chosen_point(key: str, index: int = 0) -> Any:
     return custom[index] if isinstance(custom, list | tuple) else custom
 
 
-def chart(fig, key: str | None = None) -> None:
-    """A figure; with a key, clicking a point reruns the page with that point selected."""
-    if key is None:
-        st.plotly_chart(fig, config=CONFIG)
-    else:
+def chart(fig, key: str, clickable: bool = False) -> None:
+    """A figure; a clickable one reruns the page with the clicked point selected."""
+    if clickable:
         st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=CONFIG)
+    else:
+        st.plotly_chart(fig, key=key, config=CONFIG)
 
 
 def table(styler, **options: Any) -> Any:
@@ -121,7 +121,7 @@ def open_section(open_frame: pd.DataFrame, lang: str) -> None:
     """Open escalations by age bucket; clicking a bar keeps that bucket in the table."""
     left, right = st.columns([2, 3])
     with left:
-        chart(charts.open_by_age(open_frame, lang), AGE_CHART)
+        chart(charts.open_by_age(open_frame, lang), AGE_CHART, clickable=True)
     with right:
         bucket = chosen_point(AGE_CHART)
         if bucket:
@@ -137,7 +137,7 @@ def pressure_section(weeks: pd.DataFrame, workload_cfg: dict[str, Any], lang: st
         share = percent(sums["when_overloaded"] / sums["with_timesheet"], lang)
         st.markdown(t("escalations.pressure_summary", share=share, **sums))
     busy, overload = (float(workload_cfg[k]) for k in ("busy_threshold", "overload_threshold"))
-    chart(charts.pressure_scatter(weeks, busy, overload, lang))
+    chart(charts.pressure_scatter(weeks, busy, overload, lang), "escalations_pressure_chart")
     pressure = scope.pressure_by_consultant(weeks)
     table(tables.pressure_table(pressure, lang), height=grid_height(len(pressure)))
 

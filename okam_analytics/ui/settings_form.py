@@ -33,18 +33,20 @@ def widget(key: str) -> str:
 
 
 def label(key: str) -> str:
-    """The label of a setting (settings.label.<key>)."""
-    return t(f"settings.label.{key}")
+    """The label of a setting (settings.label.<key>; the key itself until it has one)."""
+    text = t(f"settings.label.{key}")
+    return key if text == f"settings.label.{key}" else text
 
 
 def helptext(key: str) -> str:
-    """The explanation of a setting (settings.help.<key>)."""
-    return t(f"settings.help.{key}")
+    """The explanation of a setting (settings.help.<key>, else its declared English help)."""
+    text = t(f"settings.help.{key}")
+    return settings.BY_KEY[key].help if text == f"settings.help.{key}" else text
 
 
 def number(key: str, value: float) -> float | int:
     """A number field for one setting (no bounds here: the save checks and explains them)."""
-    whole = key in WHOLE_NUMBERS
+    whole = key in WHOLE_NUMBERS or settings.BY_KEY[key].kind is int
     return st.number_input(
         label(key),
         value=int(value) if whole else float(value),
@@ -55,31 +57,44 @@ def number(key: str, value: float) -> float | int:
     )
 
 
-def numbers(cfg: dict, keys: list[str], per_row: int = 3) -> dict[str, Any]:
-    """Number fields for keys, per_row to a row; key -> value."""
+def lines(key: str, value: list) -> list[str]:
+    """A list setting edited as text, one value per line."""
+    text = st.text_area(label(key), edit.lines_text(value), key=widget(key), help=helptext(key),
+                        height=140)  # fmt: skip
+    return edit.parse_lines(text)
+
+
+def fields(cfg: dict, keys: list[str], per_row: int = 3) -> dict[str, Any]:
+    """A field per setting by its declared kind: numbers per_row to a row, then switches, then
+    lists as one-per-line text; key -> value."""
+    kinds = {key: settings.BY_KEY[key].kind for key in keys}
+    numeric = [k for k in keys if kinds[k] in (settings.NUMBER, int, float)]
     values = {}
-    for start in range(0, len(keys), per_row):
-        for column, key in zip(st.columns(per_row), keys[start : start + per_row], strict=False):
-            section, name = key.split(".", 1)
+    for start in range(0, len(numeric), per_row):
+        for column, key in zip(st.columns(per_row), numeric[start : start + per_row], strict=False):
             with column:
-                values[key] = number(key, cfg[section][name])
+                values[key] = number(key, current(cfg, key))
+    for key in [k for k in keys if kinds[k] is bool]:
+        values[key] = st.toggle(label(key), current(cfg, key), key=widget(key), help=helptext(key))
+    for key in [k for k in keys if kinds[k] is list]:
+        values[key] = lines(key, current(cfg, key))
     return values
+
+
+def current(cfg: dict, key: str) -> Any:
+    """The loaded value of a setting key."""
+    section, name = key.split(".", 1)
+    return cfg[section][name]
 
 
 def knowledge_form(cfg: dict) -> Values:
     """The knowledge parameters."""
-    return numbers(cfg, edit.section_keys("knowledge"), per_row=4), []
+    return fields(cfg, edit.section_keys("knowledge"), per_row=4), []
 
 
 def workload_form(cfg: dict) -> Values:
     """Capacity, thresholds and the absence words."""
-    values = numbers(
-        cfg, [k for k in edit.section_keys("workload") if k != "workload.absence_patterns"]
-    )
-    key = "workload.absence_patterns"
-    text = st.text_area(label(key), edit.lines_text(cfg["workload"]["absence_patterns"]),
-                        key=widget(key), help=helptext(key), height=140)  # fmt: skip
-    return values | {key: edit.parse_lines(text)}, []
+    return fields(cfg, edit.section_keys("workload")), []
 
 
 def escalation_form(cfg: dict) -> Values:
@@ -215,6 +230,9 @@ def form(con: duckdb.DuckDBPyConnection, name: str, cfg: dict) -> None:
     """One group of parameters with its Save and Reset buttons."""
     sections, draw = FORMS[name]
     values, problems = draw(cfg)
+    # a setting declared since this form was written still gets a field by its kind
+    others = [k for section in sections for k in edit.section_keys(section) if k not in values]
+    values |= fields(cfg, others)
     buttons = st.container(horizontal=True)
     if buttons.button(t("settings.save"), key=f"settings_{name}_save", type="primary"):
         problems = problems or edit.save_section(con, values)

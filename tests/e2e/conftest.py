@@ -35,6 +35,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT_S = 60
+# The share-link secret of the servers under test (test_share_link.py mints links with it).
+E2E_SHARE_SECRET = "e2e-share-secret-0123456789abcdef"
 # Two shared cores: give every wait and assertion room before calling it a failure.
 expect.set_options(timeout=20_000)
 
@@ -124,6 +126,7 @@ def running_app(work: Path, log_name: str, with_sample: bool = True) -> Iterator
     log = OUTPUT / log_name
     port = free_port()
     env = {**os.environ, "OKAM_DB": str(work / "okam.duckdb"), "OKAM_SAMPLE_DIR": str(sample)}
+    env["OKAM_SECRET"] = E2E_SHARE_SECRET
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
     with log.open("w") as out:
@@ -150,6 +153,12 @@ def fresh_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
     """A newly started app (no sample data) whose first request is the test's (cold deep links)."""
     with running_app(tmp_path, "streamlit-e2e-fresh.log", with_sample=False) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def share_secret() -> str:
+    """The OKAM_SECRET the app servers run with."""
+    return E2E_SHARE_SECRET
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,313 @@
+"""The Import page's per-file pieces: cached inspection, detection and overrides, the mapping
+editor, preview, validation report, and loading with progress.
+
+An uploaded file is inspected once per set of overrides (kind, preset, sheet, mapping): the plan
+waits in the session, so a rerun (ticking a box, switching a tab) never reads the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from okam_analytics.ingest import map as mapping_rules
+from okam_analytics.ingest import presets, service
+from okam_analytics.ingest.service import ImportPlan
+from okam_analytics.ui import render
+from okam_analytics.ui.text import t
+
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
+PLANS_KEY = "import__plans"  # plan key -> FilePlan; only the plans of the files on screen
+DIGESTS_KEY = "import__digests"  # uploaded file_id -> sha256 of its bytes
+FILE_AT_KEY = "import__file_at"  # file index -> sha256 of the file drawn there last run
+MAPPING_KEY = "import__mapping_{n}"  # the manager's corrected mapping of file n
+# Per-file widgets are keyed by the file's index; they start afresh when another file takes it.
+PER_FILE_KEYS = ("import_kind_{n}", "import_preset_{n}", "import_sheet_{n}", "import_accept_{n}",
+                 "import_mapping_name_{n}", MAPPING_KEY)  # fmt: skip
+FINDING_LABELS = ("line", "column", "value", "reason", "severity")
+
+
+@dataclass
+class FilePlan:
+    """One uploaded file as inspected with its current overrides."""
+
+    n: int
+    key: str  # sha256 of the file's digest and overrides
+    plan: ImportPlan
+    saved_mapping: str | None = None  # name of a saved mapping applied on its own
+
+
+def digest(upload: UploadedFile) -> str:
+    """The sha256 of an uploaded file, computed once per upload."""
+    known = st.session_state.setdefault(DIGESTS_KEY, {})
+    if upload.file_id not in known:
+        known[upload.file_id] = hashlib.sha256(upload.getvalue()).hexdigest()
+    return known[upload.file_id]
+
+
+def overrides(n: int) -> dict[str, Any]:
+    """The manager's choices for file n: kind, preset, sheet, mapping (None = as detected)."""
+    state = st.session_state
+    return {
+        "kind": state.get(f"import_kind_{n}") or None,
+        "preset": state.get(f"import_preset_{n}") or None,
+        "sheet": state.get(f"import_sheet_{n}") or None,
+        "mapping": state.get(MAPPING_KEY.format(n=n)),
+    }
+
+
+def _forget_choices(n: int, sha: str) -> None:
+    drawn = st.session_state.setdefault(FILE_AT_KEY, {})
+    if drawn.get(n) != sha:
+        for key in PER_FILE_KEYS:
+            st.session_state.pop(key.format(n=n), None)
+        drawn[n] = sha
+
+
+def _inspect(upload: UploadedFile, choices: dict[str, Any]) -> ImportPlan:
+    try:
+        return service.inspect(upload.getvalue(), upload.name, **choices)
+    except Exception as exc:  # a bug in one file's reading must not take the page down
+        return ImportPlan(file_name=upload.name, refused=t("import.inspect_failed", reason=exc))
+
+
+def _saved_mapping(
+    con: duckdb.DuckDBPyConnection, upload: UploadedFile, plan: ImportPlan, choices: dict
+) -> tuple[ImportPlan, str | None]:
+    """Re-inspect with the latest saved mapping that fits this header row, if any."""
+    if choices["mapping"] is not None or not plan.headers:
+        return plan, None
+    found = service.saved_mapping_for(con, plan.headers, choices["kind"])
+    if found is None:
+        return plan, None
+    name, kind, mapping = found
+    return _inspect(upload, {**choices, "kind": kind, "mapping": mapping}), name
+
+
+def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> list[FilePlan]:
+    """The inspected plan of every uploaded file (from the session when already inspected)."""
+    cache: dict[str, FilePlan] = st.session_state.setdefault(PLANS_KEY, {})
+    shown: list[FilePlan] = []
+    for n, upload in enumerate(uploads):
+        sha = digest(upload)
+        _forget_choices(n, sha)
+        choices = overrides(n)
+        key = hashlib.sha256(f"{sha}|{json.dumps(choices, sort_keys=True)}".encode()).hexdigest()
+        if key not in cache:
+            with st.spinner(t("import.inspecting", file=render.escape_markdown(upload.name))):
+                plan, saved = _saved_mapping(con, upload, _inspect(upload, choices), choices)
+            cache[key] = FilePlan(n, key, plan, saved)
+        shown.append(FilePlan(n, key, cache[key].plan, cache[key].saved_mapping))
+    _prune(cache, {item.key for item in shown})
+    return shown
+
+
+def _prune(cache: dict[str, FilePlan], keep: set[str]) -> None:
+    """Drop the plans of removed files and of overrides since changed (and their memory)."""
+    for key in [k for k in cache if k not in keep]:
+        private = cache.pop(key).plan.private
+        if private is not None:
+            private.close()
+
+
+def escape_text(text: object) -> str:
+    """Any text shown literally inside Markdown (st.error, st.info), at full length."""
+    return render.MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def file_label(plan: ImportPlan) -> str:
+    """An expander title: the file name as text, then what it is or why it is refused."""
+    name = render.escape_markdown(plan.file_name)
+    if plan.refused:
+        return t("import.label.refused", file=name)
+    kind = t(f"import.kind.{plan.kind}")
+    return t("import.label", file=name, preset=plan.preset_label, kind=kind, rows=plan.rows_read)
+
+
+def date_format_label(fmt: str | None) -> str:
+    """A strptime format as a manager reads it: '%d-%m-%Y %H:%M' -> 'DD-MM-YYYY hh:mm'."""
+    if not fmt:
+        return "–"
+    parts = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%I": "hh",
+             "%M": "mm", "%S": "ss", "%p": "AM/PM", "%b": "Mon", "%B": "Month", "%f": "µs"}  # fmt: skip
+    for code, shown in parts.items():
+        fmt = fmt.replace(code, shown)
+    return fmt
+
+
+def delimiter_label(delimiter: str | None) -> str:
+    """The CSV delimiter, with the invisible tab named."""
+    if delimiter is None:
+        return "–"
+    return t("import.delimiter.tab") if delimiter == "\t" else delimiter
+
+
+def detection(plan: ImportPlan) -> None:
+    """What reading the file found, as tiles."""
+    start, end = plan.period
+    tiles = [
+        ("import.detect.kind", t(f"import.kind.{plan.kind}") if plan.kind else "–"),
+        ("import.detect.preset", plan.preset_label or "–"),
+        ("import.detect.encoding", plan.encoding or "–"),
+        ("import.detect.delimiter", delimiter_label(plan.delimiter)),
+        ("import.detect.sheet", plan.sheet or "–"),
+        ("import.detect.header_line", plan.header_line or "–"),
+        ("import.detect.date_format", date_format_label(plan.date_format)),
+        ("import.detect.rows", f"{plan.rows_read:,}".replace(",", "\u202f")),
+        ("import.detect.period", f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "–"),
+    ]
+    row = st.container(horizontal=True)
+    for key, value in tiles:
+        row.metric(t(key), value, border=True)
+
+
+def _reset_preset(n: int) -> None:
+    st.session_state.pop(f"import_preset_{n}", None)
+    st.session_state.pop(MAPPING_KEY.format(n=n), None)
+
+
+def override_controls(plan: ImportPlan, n: int) -> None:
+    """Kind, preset and sheet choices; changing one re-inspects the file."""
+    kind_box, preset_box, sheet_box = st.columns(3)
+    kind_box.selectbox(
+        t("import.override.kind"),
+        ["", *presets.KINDS],
+        key=f"import_kind_{n}",
+        format_func=lambda k: t(f"import.kind.{k}") if k else t("import.auto"),
+        on_change=_reset_preset,
+        args=(n,),
+    )
+    kind = st.session_state.get(f"import_kind_{n}") or plan.kind
+    names = [p.name for p in presets.all_presets().values() if kind in (None, p.kind)]
+    forget_mapping = {"on_change": st.session_state.pop, "args": (MAPPING_KEY.format(n=n), None)}
+    preset_box.selectbox(
+        t("import.override.preset"),
+        ["", *names],
+        key=f"import_preset_{n}",
+        format_func=lambda p: presets.get(p).label if p else t("import.auto"),
+        **forget_mapping,
+    )
+    if len(plan.sheets) > 1:
+        at = plan.sheets.index(plan.sheet) if plan.sheet in plan.sheets else 0
+        sheet_box.selectbox(
+            t("import.override.sheet"),
+            plan.sheets,
+            index=at,
+            key=f"import_sheet_{n}",
+            **forget_mapping,
+        )
+
+
+def spec_label(spec: Any) -> str:
+    """How a mapping entry shows in the editor: the header, or 'First + Last' for a concat."""
+    if not spec:
+        return ""
+    return " + ".join(presets.candidates(spec)) if isinstance(spec, dict) else str(spec)
+
+
+def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+    """The editor's rows (field, required, column), its column choices, and label -> spec."""
+    fields = list(mapping_rules.FIELDS[plan.kind])
+    required = set(mapping_rules.REQUIRED[plan.kind])
+    labels = {spec_label(spec): spec for spec in plan.mapping.values()}
+    options = list(dict.fromkeys(["", *plan.headers, *labels]))
+    frame = pd.DataFrame({
+        "field": fields,
+        "required": [f in required for f in fields],
+        "column": [spec_label(plan.mapping.get(f)) for f in fields],
+    })  # fmt: skip
+    return frame, options, labels
+
+
+def mapping_from_frame(frame: pd.DataFrame, labels: dict[str, Any]) -> dict[str, Any]:
+    """The edited table as a mapping override: every field, None where nothing is mapped."""
+    return {
+        str(field): labels.get(column, column) if isinstance(column, str) and column else None
+        for field, column in zip(frame["field"], frame["column"], strict=True)
+    }
+
+
+def mapping_editor(con: duckdb.DuckDBPyConnection, item: FilePlan) -> None:
+    """The editable mapping, re-inspection with it, and saving it under a name."""
+    plan, n = item.plan, item.n
+    if item.saved_mapping:
+        st.caption(t("import.map.saved_applied", name=render.escape_markdown(item.saved_mapping)))
+    frame, options, labels = mapping_frame(plan)
+    edited = st.data_editor(
+        frame,
+        key=f"import_mapping_{n}_{item.key[:12]}",  # a new plan starts a new table of edits
+        hide_index=True,
+        num_rows="fixed",
+        height=(len(frame) + 1) * 35 + 3,
+        disabled=["field", "required"],
+        column_config={
+            "field": st.column_config.TextColumn(t("import.map.field")),
+            "required": st.column_config.CheckboxColumn(t("import.map.required")),
+            "column": st.column_config.SelectboxColumn(
+                t("import.map.column"), options=options, required=False
+            ),
+        },
+    )
+    mapping = mapping_from_frame(edited, labels)
+    if st.button(t("import.map.reinspect"), key=f"import_reinspect_{n}", icon=":material/refresh:"):
+        st.session_state[MAPPING_KEY.format(n=n)] = mapping
+        st.rerun()
+    name_box, save_box = st.columns([3, 1], vertical_alignment="bottom")
+    name = name_box.text_input(t("import.map.name"), key=f"import_mapping_name_{n}", max_chars=80)
+    if save_box.button(
+        t("import.map.save"), key=f"import_save_mapping_{n}", disabled=not name.strip()
+    ):
+        service.save_mapping(con, name.strip(), plan.kind, mapping)
+        st.session_state[MAPPING_KEY.format(n=n)] = mapping
+        st.toast(t("import.map.saved", name=render.escape_markdown(name.strip())))
+        st.rerun()
+
+
+def preview_frame(plan: ImportPlan) -> pd.DataFrame:
+    """The first canonical rows: the line, the mapped fields and their raw words."""
+    mapped = set(plan.mapping) | {f"{f}_raw" for f in plan.mapping}
+    columns = [c for c in plan.preview.columns if c in mapped]
+    shown = plan.preview[["__line", *columns]]
+    return shown.rename(columns={"__line": t("import.col.line")})
+
+
+def preview(plan: ImportPlan) -> None:
+    """The first 20 rows as they will be stored."""
+    st.caption(t("import.preview.caption", rows=min(len(plan.preview), 20)))
+    render.show_table(preview_frame(plan))
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with translated headers and severities, ready for a grid or a download."""
+    shown = findings[list(FINDING_LABELS)].copy()
+    shown["severity"] = shown["severity"].map(lambda s: t(f"import.severity.{s}"))
+    return shown.rename(columns={c: t(f"import.col.{c}") for c in FINDING_LABELS})
+
+
+def report(plan: ImportPlan, n: int) -> None:
+    """Counts of rejected and warned rows, the findings, and their download."""
+    if not plan.findings_count:
+        st.success(t("import.report.clean", rows=plan.rows_read))
+        return
+    counts = {"rejected": plan.rows_rejected, "warned": plan.rows_warned}
+    st.write(t("import.report.counts", loadable=plan.rows_loadable, **counts))
+    table = findings_table(plan.findings)
+    if plan.findings_count > len(table):
+        st.caption(t("import.report.truncated", shown=len(table), total=plan.findings_count))
+    render.show_table(table, height=min(len(table) + 1, 12) * 35 + 3)
+    stem = render.file_stem(plan.file_name.rsplit(".", 1)[0])
+    render.download_buttons(table, f"{stem}_findings", key=f"import_findings_{n}")
+
+
+def report_tab_label(plan: ImportPlan) -> str:
+    """The validation tab's title, with the number of rejected rows when there are any."""
+    if plan.rows_rejected:
+        return t("import.tab.report_rejects", rejected=plan.rows_rejected)
+    return t("import.tab.report")
