@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import db
-from okam_analytics.ui import auth, data, render, state
+from okam_analytics.ui import auth, client_render, data, render, state
 from okam_analytics.ui.text import t
 
 st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":material/insights:")
@@ -43,7 +43,9 @@ if data.import_count(con) == 0:
 shared = state.is_shared_view()
 if shared:
     # A share link sees one client's steering view only: no menu, no sidebar listing clients.
-    current = st.navigation([page(*PAGES["nav.section.analyse"][3])], position="hidden")
+    # /client?token=... is that view; any other path lands on the default page, a plain refusal.
+    elsewhere = st.Page(client_render.refuse_elsewhere, title=t("nav.client"), default=True)
+    current = st.navigation([elsewhere, page(*PAGES["nav.section.analyse"][3])], position="hidden")
 else:
     # Signed out: the menu stays hidden (the requested page is kept for after sign-in).
     current = st.navigation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_DB = Path("data") / "okam.duckdb"
+# Worker threads per connection: all cores of a small server, no more than 8 on a large one.
+DEFAULT_THREADS = min(os.cpu_count() or 1, 8)
 
 
 class DatabaseBusy(RuntimeError):
@@ -30,13 +33,20 @@ def connect(
     memory_limit: str = "2GB",
     threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating and migrating) the database; ':memory:' gives a private in-memory one."""
+    """Open (creating and migrating) the database; ':memory:' gives a private in-memory one.
+
+    The connection reads and writes no file but its own database (and its spill folder):
+    imports reach it as registered Arrow tables, never as paths (docs/reliability.md).
+    """
     target = str(path) if str(path) == ":memory:" else str(database_path(path))
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, Any] = {"memory_limit": memory_limit}
-    if threads:
-        config["threads"] = threads
+    config: dict[str, Any] = {
+        "memory_limit": memory_limit,
+        "threads": threads or DEFAULT_THREADS,
+        # no read_csv('/etc/passwd'), COPY TO, ATTACH or extension loading through SQL
+        "enable_external_access": False,
+    }
     try:
         con = duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
@@ -73,7 +83,8 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, **params: Any) -> duckdb.DuckDBPyConnection:
     """Execute SQL text with only the parameters it names (DuckDB rejects unused ones)."""
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    named = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    used = {k: v for k, v in params.items() if k in named}
     return con.execute(sql, used) if used else con.execute(sql)
 
 

@@ -45,13 +45,13 @@ view.table(client_format.comparison_table(summary, lang))
 st.subheader(t("client.section.tickets"), anchor=False)
 left, right = st.columns(2)
 with left:
-    view.chart(figures["tickets"])
+    view.chart(figures, "tickets")
 with right:
-    view.chart(figures["times"])
+    view.chart(figures, "times")
     st.caption(t("client.times_caption"))
 
 st.subheader(t("client.section.escalations"), anchor=False)
-view.chart(figures["compliance"])
+view.chart(figures, "compliance")
 view.table(client_format.priority_table(summary, lang))
 
 st.subheader(t("client.section.breaches"), anchor=False)
@@ -62,7 +62,7 @@ else:
     view.downloads(summary.breaches, summary, "breaches")
 
 st.subheader(t("client.section.hours"), anchor=False)
-view.chart(figures["hours"])
+view.chart(figures, "hours")
 
 st.subheader(t("client.section.knowledge"), anchor=False)
 st.caption(client_format.knowledge_sentence(summary, lang))
@@ -70,7 +70,7 @@ left, right = st.columns(2)
 with left:
     view.table(client_format.knowledge_table(summary, lang))
 with right:
-    view.chart(figures["knowledge"])
+    view.chart(figures, "knowledge")
 view.downloads(summary.knowledge, summary, "knowledge")
 
 st.subheader(t("client.section.monthly"), anchor=False)

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import db, i18n
@@ -30,19 +29,6 @@ TICKETS = [  # ticket_id, client, team, created_at
     ("T2", "Globex", "Cloud", "2026-01-12 14:30:00"),
     ("T3", "Initech", "Network", "2026-01-20 10:00:00"),
 ]
-
-
-@pytest.fixture
-def navigation_v2(monkeypatch):
-    # A folder named pages/ makes Streamlit start each AppTest run as a v1 multipage app, which
-    # runs a switched-to page without app.py; the server leaves that mode once st.navigation ran.
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

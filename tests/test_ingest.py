@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -382,10 +384,17 @@ def test_event_log_loads_tickets_and_events_of_the_winning_import(con):
 
 
 def test_first_response_from_a_delay_in_minutes(con):
-    data = b"Ticket ID;Created;Status;First response time (minutes)\nT1;05/01/2026 10:00;Open;90\n"
-    loaded(con, data)
-    assert rows(con, "select created_at, first_response_at, status from tickets") == [
-        (datetime(2026, 1, 5, 10, 0), datetime(2026, 1, 5, 11, 30), "open")
+    data = (
+        b"Ticket ID;Created;Status;First response time (minutes)\n"
+        b"T1;05/01/2026 10:00;Open;90\nT2;05/01/2026 10:00;Open;-15\n"
+    )
+    plan, _ = loaded(con, data)
+    assert rows(con, "select ticket_id, first_response_at, status from tickets order by 1") == [
+        ("T1", datetime(2026, 1, 5, 11, 30), "open"),
+        ("T2", None, "open"),
+    ]
+    assert findings(plan, "line", "column", "value", "reason") == [
+        (3, "First response time (minutes)", "-15", "first response before creation; left empty")
     ]
 
 
@@ -462,3 +471,33 @@ def test_a_file_of_neither_kind_is_refused_naming_what_is_missing():
     plan = service.inspect(b"Colour;Size\nred;3\n", "odd.csv")
     assert plan.refused is not None and plan.refused.startswith("No column found for the required")
     assert "(closest headers: none)" in plan.refused
+
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+
+@pytest.mark.realdata
+def test_real_exports_load_without_rejects(con):
+    if not REALDATA.exists():
+        pytest.skip("../shared/realdata is absent")
+    zendesk = gzip.decompress((REALDATA / "zendesk_tickets_export.csv.gz").read_bytes())
+    plan, result = loaded(con, zendesk, "zendesk.csv")
+    assert (plan.preset, plan.rows_rejected, result.rows_loaded) == ("zendesk", 0, 16476)
+    audit_log = REALDATA / "servicenow_incident_event_log_excel_subset.csv.gz"
+    plan, result = loaded(con, gzip.decompress(audit_log.read_bytes()), "servicenow.csv")
+    assert (plan.preset, plan.rows_rejected, result.rows_loaded) == ("servicenow_events", 0, 5998)
+    counts = "select source, count(*) from tickets group by source order by source"
+    assert rows(con, counts)[1] == ("zendesk", 16476)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("1\u00a0234,5", 1234.5), ("1 234,5", 1234.5), ("1,234.5", 1234.5), ("1.234,5", 1234.5),
+     ("7,5", 7.5), ("1,234", 1234.0), ("-3", -3.0), ("12 min", None)],
+)  # fmt: skip
+def test_numbers_with_separators(text, minutes):
+    data = f"Ticket ID;Created;Resolution time (minutes)\nT1;2026-01-05;{text}\n".encode()
+    plan = service.inspect(data, "t.csv")
+    got = plan.preview.loc[0, "source_resolution_minutes"]
+    assert (None if got != got else got) == minutes
+    assert plan.rows_warned == (1 if minutes is None else 0)

@@ -104,8 +104,8 @@ def open_link(token: str, extra: str = "none", lang: str | None = None) -> AppTe
         at.query_params["client"] = CANARY
     if lang:
         at.query_params["lang"] = lang
-    if extra == "another page":
-        at.switch_page("pages/knowledge.py")
+    # the link's page is /client; any other page falls to the refusal
+    at.switch_page("pages/knowledge.py" if extra == "another page" else "pages/client.py")
     return at.run()
 
 
@@ -155,7 +155,7 @@ def assert_only(at: AppTest, client: str, other: str, others_only: tuple[str, ..
 @pytest.mark.parametrize("source", list(TOKENS))
 def test_token_source_by_url_extra(app_db, source: str, extra: str) -> None:
     at = open_link(TOKENS[source](), extra)
-    if source == "valid" and extra != "another client":
+    if source == "valid" and extra == "none":
         shown = assert_only(at, CLIENT, CANARY, ("Zyxwv", CANARY_CONSULTANT))
         assert all(text in shown for text in ACME_ONLY)  # the walk does see titles
     else:
@@ -180,12 +180,18 @@ def test_a_client_named_in_the_url_must_be_the_tokens(app_db) -> None:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params[share.TOKEN_PARAM] = mint()
     at.query_params["client"] = CLIENT
-    assert_only(at.run(), CLIENT, CANARY, ("Zyxwv",))
+    assert_only(at.switch_page("pages/client.py").run(), CLIENT, CANARY, ("Zyxwv",))
 
 
 def test_two_tokens_are_refused(app_db) -> None:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params[share.TOKEN_PARAM] = [mint(), mint(CANARY)]
+    assert_refused(at.switch_page("pages/client.py").run())
+
+
+def test_a_valid_link_at_the_app_root_is_refused(app_db) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params[share.TOKEN_PARAM] = mint()
     assert_refused(at.run())
 
 

@@ -47,8 +47,8 @@ def import_one(
     try:
         plan = service.inspect(path, path.name, kind=args.kind, preset=args.preset)
         result = service.load(con, plan, accept_rejects=args.accept_rejects)
-    except duckdb.Error as exc:
-        return outcome | {"errors": [f"Database error while importing {path.name}: {exc}"]}
+    except Exception as exc:  # one file's failure is reported; the other files still import
+        return outcome | {"errors": [f"Could not import {path.name}: {exc}"]}
     outcome |= {"kind": plan.kind, "preset": plan.preset, "import_id": result.import_id}
     outcome |= {
         "status": result.status,

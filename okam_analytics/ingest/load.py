@@ -125,8 +125,9 @@ def write_versions(
     if plan.kind == "timesheets":
         cols = _columns(ENTRY_VERSION_COLUMNS)
         # absence judged once per distinct project/task pair, not once per entry
+        picked = _columns(ENTRY_VERSION_COLUMNS, "i")
         sql = (
-            f"insert into time_entry_versions by name select {_columns(ENTRY_VERSION_COLUMNS, 'i')},"
+            f"insert into time_entry_versions by name select {picked},"
             " $source as source, coalesce(a.is_absence, false) as is_absence,"
             " $import_id as import_id from incoming i left join ("
             "  select project, task, okam_is_absence(project, task, $absence_regex) as is_absence"
@@ -143,11 +144,12 @@ def write_versions(
         return
     table = "collapsed_tickets" if plan.event_log else "canonical"
     cols = _columns(TICKET_VERSION_COLUMNS)
-    sql = f"insert into ticket_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
+    tagged = "$source as source, $import_id as import_id from incoming"
+    sql = f"insert into ticket_versions by name select {cols}, {tagged}"
     insert_from(con, chunks(plan.private, f"select {cols} from {table}", table), sql, **ids)
     if plan.event_log:
         cols = _columns(EVENT_VERSION_COLUMNS)
-        sql = f"insert into ticket_event_versions by name select {cols}, $source as source, $import_id as import_id from incoming"
+        sql = f"insert into ticket_event_versions by name select {cols}, {tagged}"
         events = chunks(plan.private, f"select {cols} from collapsed_events", "collapsed_events")
         insert_from(con, events, sql, **ids)
 
@@ -237,7 +239,8 @@ def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
         # on the versions, which current rows copy (and an undo later restores)
         db.run_sql(
             con,
-            "update time_entry_versions set is_absence = okam_is_absence(project, task, $absence_regex)",
+            "update time_entry_versions"
+            " set is_absence = okam_is_absence(project, task, $absence_regex)",
             absence_regex=absence_regex(patterns),
         )
         for kind in REBUILD:

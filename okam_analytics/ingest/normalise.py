@@ -1,8 +1,9 @@
 """Raw export text -> typed canonical values, set-wise in the RawTable's private connection.
 
-Builds table `staged`: `__line`, the cleaned raw text of each mapped field as `r_<field>`,
-every canonical field typed (unmapped ones NULL), `priority_raw`, `status_raw` and the flags
-`__priority_known` / `__status_known` (false when the word is in no vocabulary).
+Builds table `staged`: `__line`, every canonical field typed (unmapped ones NULL), the text as
+read of each parsed field as `r_<field>` (for the findings), `priority_raw`, `status_raw`, the
+flags `__priority_known` / `__status_known` (false when the word is in no vocabulary) and, for
+time entries without a source id, `__content_hash`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Params:
         self.values: dict[str, Any] = {}
 
     def bind(self, value: Any) -> str:
+        """The `$name` standing for value in the SQL text."""
         name = f"p{len(self.values)}x"  # no name is a prefix of another
         self.values[name] = value
         return f"${name}"
@@ -121,7 +123,8 @@ def typed_expr(kind_of: str, r: str, preset: Preset, formats: list[str], params:
     if kind_of == "time":
         clock = f"try_cast({r} as time)"
         if preset.time_formats:
-            clock = f"coalesce(cast(try_strptime({r}, {params.bind(preset.time_formats)}) as time), {clock})"
+            formats_param = params.bind(preset.time_formats)
+            clock = f"coalesce(cast(try_strptime({r}, {formats_param}) as time), {clock})"
         return clock
     if kind_of == "number":
         return number
@@ -129,7 +132,10 @@ def typed_expr(kind_of: str, r: str, preset: Preset, formats: list[str], params:
         return f"try_cast(round({number}) as integer)"
     if kind_of == "hours":
         unit = params.bind(DURATION_UNITS.get(preset.duration, 1.0))
-        return f"coalesce(okam_hms({r}), {number} / {unit})"
+        # H:MM[:SS] is recognised whatever the preset says; the expected shape is tried first
+        if preset.duration == "hms":
+            return f"coalesce(okam_hms({r}), {number} / {unit})"
+        return f"coalesce({number} / {unit}, okam_hms({r}))"
     return r
 
 
@@ -277,7 +283,8 @@ def derived(kind: str, sources: dict[str, Source]) -> tuple[list[str], list[str]
     for field, minutes in delay.items():
         if "first_response_at" not in sources and field in sources:
             fix.append(
-                f"created_at + to_microseconds(cast(round({minutes} * 60000000) as bigint)) as first_response_at"
+                "created_at + to_microseconds(cast(round("
+                f"{minutes} * 60000000) as bigint)) as first_response_at"
             )
             replaced.append("first_response_at")
             break

@@ -58,6 +58,15 @@ def _private_connection() -> duckdb.DuckDBPyConnection:
     )
 
 
+def confine(con: duckdb.DuckDBPyConnection, paths: list[str], folders: list[str]) -> None:
+    """From now on the private connection reads no file but these (and its own spill files)."""
+    if paths:
+        con.execute("set allowed_paths = $paths", {"paths": paths})
+    if folders:
+        con.execute("set allowed_directories = $folders", {"folders": folders})
+    con.execute("set enable_external_access = false")  # cannot be turned back on
+
+
 def _head(source: Source) -> tuple[bytes, bool]:
     """The first bytes, and whether they are the whole file."""
     if isinstance(source, bytes | bytearray | memoryview):
@@ -114,6 +123,8 @@ def _read_text(
     con: duckdb.DuckDBPyConnection, source: Source, head: bytes, file_name: str, max_rows: int
 ) -> RawTable:
     with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
+        given = [] if isinstance(source, bytes | bytearray | memoryview) else [str(source)]
+        confine(con, [str(Path(p).resolve()) for p in given], [work])
         text = encoding.prepare_text(source, head, Path(work))
         if text.bare_returns:
             text = encoding.normalise_newlines(text, Path(work))
@@ -135,6 +146,7 @@ def _read_text(
 def _read_workbook(
     con: duckdb.DuckDBPyConnection, source: Source, file_name: str, sheet: str | None, max_rows: int
 ) -> RawTable:
+    confine(con, [], [])  # rows arrive as Arrow batches: no file at all
     found = xlsx.load_xlsx(con, source, sheet, max_rows)
     names, rows = table.finish_table(con, found.header_cells, found.width)
     return _raw_table(

@@ -18,6 +18,13 @@ from okam_analytics.ingest import normalise, presets, validate
 from okam_analytics.ingest.presets import Preset
 
 MAX_ERRORS = 20
+# The upload cap: the same number as server.maxUploadSize in .streamlit/config.toml (checked
+# by tests/test_reliability_bad_input.py); files given by path (okam import) have no size cap.
+MAX_UPLOAD_MB = 200
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+# Rows one file may hold: above the largest real export (5 million time entries in a year),
+# below what would exhaust the reader's memory; the reader stops at it before loading rows.
+MAX_ROWS = 8_000_000
 MAX_FINDINGS = 100_000  # rows of the report kept in the plan (all go to import_rejects)
 FINDING_COLUMNS = ["line", "column", "value", "reason", "severity"]
 
@@ -86,7 +93,17 @@ def choose_preset(headers: list[str], kind: str | None, name: str | None) -> tup
 def _read(source: bytes | Path, file_name: str, sheet: str | None) -> Any:
     from okam_analytics.ingest.read import read_export
 
-    return read_export(source, file_name, sheet=sheet)
+    return read_export(source, file_name, sheet=sheet, max_rows=MAX_ROWS)
+
+
+def _too_big(source: bytes | Path) -> str | None:
+    """Why an upload (bytes) is over the size cap, else None."""
+    if isinstance(source, bytes | bytearray | memoryview) and len(source) > MAX_UPLOAD_BYTES:
+        return (
+            f"The file is larger than {MAX_UPLOAD_MB} MB, the most an upload may be; "
+            "export a shorter period, or import it with `okam import` on the server."
+        )
+    return None
 
 
 def _fill_from_raw(plan: ImportPlan, raw: Any) -> None:
@@ -107,6 +124,9 @@ def inspect(
     from okam_analytics.ingest.read import ImportRefused
 
     plan = ImportPlan(file_name=file_name, kind=kind)
+    plan.refused = _too_big(source)
+    if plan.refused:
+        return plan
     try:
         raw = _read(source, file_name, sheet)
     except ImportRefused as exc:
@@ -124,8 +144,13 @@ def inspect(
         mapping_rules.check(plan.mapping, chosen.kind, chosen, raw.headers, raw.duplicate_headers)
     except (mapping_rules.MappingRefused, presets.UnknownPreset) as exc:
         plan.refused = str(exc)
+        raw.con.close()  # nothing will be loaded: free the file's memory now
         return plan
-    prepare(plan, raw, chosen)
+    try:
+        prepare(plan, raw, chosen)
+    except duckdb.Error as exc:  # data no rule foresaw: refuse the file, say why
+        plan.refused = f"The file could not be interpreted: {exc}"
+        raw.con.close()
     return plan
 
 

@@ -67,6 +67,7 @@ class Checks:
     def add(
         self, where: str, field: str, reason: str, severity: str, value: str | None = None
     ) -> None:
+        """One rule: rows of `where` are findings about `field` (reason text, or "sql:..")."""
         label = self.sources[field].label if field in self.sources else field
         raw = raw_column(self.kind, field)
         value_sql = value or (quote(raw) if field in self.sources else "null")
@@ -74,6 +75,7 @@ class Checks:
         self.items.append(Check(where, label, value_sql, reason_sql, severity))
 
     def union(self, table: str) -> str:
+        """The findings of every rule over a table, as one query."""
         return " union all ".join(
             f"select __line, {self.params.bind(c.column)}, cast({c.value} as varchar), {c.reason},"
             f" {self.params.bind(c.severity)} from {quote(table)} where {c.where}"
@@ -126,10 +128,12 @@ def warning_checks(kind: str, sources: dict[str, Source], params: Params) -> Che
             f"sql:{params.bind('unknown status word; read as ')} || status",
             "warning",
         )
-    if kind == "tickets" and "first_response_at" in sources:
+    response = ("first_response_at", "first_response_minutes", "first_response_hours")
+    given = [f for f in response if f in sources]
+    if kind == "tickets" and given:
         checks.add(
             "first_response_at < created_at",
-            "first_response_at",
+            given[0],
             "first response before creation; left empty",
             "warning",
         )
@@ -152,7 +156,8 @@ def keep_valid(con: duckdb.DuckDBPyConnection) -> str:
     if not con.execute("select count(*) from rejected").fetchall()[0][0]:
         return "staged"
     con.execute(
-        "create or replace view kept as select * from staged s anti join rejected r on r.line = s.__line"
+        "create or replace view kept as"
+        " select * from staged s anti join rejected r on r.line = s.__line"
     )
     return "kept"
 
@@ -197,7 +202,8 @@ def ticket_canonical(
     )
     skip = " anti join dropped d on d.line = t.__line" if dropped else ""
     con.execute(
-        f"create or replace view canonical as select {', '.join(columns)} from {quote(table)} t{skip}"
+        f"create or replace view canonical as"
+        f" select {', '.join(columns)} from {quote(table)} t{skip}"
     )
 
 
@@ -241,7 +247,8 @@ def timesheet_canonical(
     )
     con.execute(
         "insert into findings select __line, $column, null,"
-        " $reason || first_line || '; both loaded', 'warning' from occurrences where occurrence > 1",
+        " $reason || first_line || '; both loaded', 'warning'"
+        " from occurrences where occurrence > 1",
         {"column": "(row)", "reason": "duplicate of line "},
     )
 

@@ -16,12 +16,15 @@ create or replace macro okam_name(v) as (
 -- Spaces, non-breaking spaces and apostrophes used as thousands separators.
 create or replace macro okam_compact(v) as regexp_replace(v, '[\s\x{00a0}\x{202f}'']', '', 'g');
 
--- Decimal point: "1,234.5" and also a lone decimal comma "7,5" (some locales); "1,234" = 1234.
+-- Decimal point: "1,234.5"; also a lone decimal comma "7,5" (some locales) and "1.234,5";
+-- "1,234" = 1234.
 create or replace macro okam_number_dot_slow(s) as (
     case
         when regexp_full_match(s, '[+-]?(\d+\.?\d*|\.\d+)') then cast(s as double)
         when regexp_full_match(s, '[+-]?\d{1,3}(,\d{3})+(\.\d*)?') then cast(replace(s, ',', '') as double)
         when regexp_full_match(s, '[+-]?\d*,\d+') then cast(replace(s, ',', '.') as double)
+        when regexp_full_match(s, '[+-]?\d{1,3}(\.\d{3})+,\d*')
+            then cast(replace(replace(s, '.', ''), ',', '.') as double)
     end
 );
 create or replace macro okam_number_dot(v) as (
@@ -31,12 +34,14 @@ create or replace macro okam_number_dot(v) as (
     end
 );
 
--- Decimal comma: "1 234,56", "1.234,5"; a lone point "7.5" is still a decimal point.
+-- Decimal comma: "1 234,56", "1.234,5"; a lone point "7.5" is still a decimal point, and
+-- "1,234.5" reads as written.
 create or replace macro okam_number_comma_slow(s) as (
     case
         when regexp_full_match(s, '[+-]?(\d+,?\d*|,\d+)') then cast(replace(s, ',', '.') as double)
         when regexp_full_match(s, '[+-]?\d{1,3}(\.\d{3})+(,\d*)?') then cast(replace(replace(s, '.', ''), ',', '.') as double)
         when regexp_full_match(s, '[+-]?\d*\.\d+') then cast(s as double)
+        when regexp_full_match(s, '[+-]?\d{1,3}(,\d{3})+\.\d*') then cast(replace(s, ',', '') as double)
     end
 );
 create or replace macro okam_number_comma(v) as (

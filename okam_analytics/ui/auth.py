@@ -51,7 +51,7 @@ def is_signed_in() -> bool:
     """True when the full app may be shown (always, in open access)."""
     mode = access_mode()
     if mode == "oidc":
-        return bool(st.user.is_logged_in)
+        return bool(st.user.get("is_logged_in", False))
     if mode == "password":
         return bool(st.session_state.get(SIGNED_IN_KEY))
     return True
@@ -69,7 +69,7 @@ def require_manager() -> bool:
 
 
 def _oidc() -> bool:
-    if st.user.is_logged_in:
+    if st.user.get("is_logged_in", False):
         st.sidebar.caption(t("auth.signed_in_as", name=st.user.get("name") or st.user.get("email")))
         st.sidebar.button(t("auth.sign_out"), key="auth_sign_out", on_click=st.logout)
         return True

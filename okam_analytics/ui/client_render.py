@@ -43,9 +43,20 @@ def shared_scope() -> share.ShareScope:
         if any(name != scope.client for name in st.query_params.get_all("client")):
             raise share.ShareRefused("another client in the URL")
     except share.ShareRefused:
-        st.error(t("client.shared.refused"), icon=":material/link_off:")
+        refusal()
         st.stop()
     return scope
+
+
+def refusal() -> None:
+    """The plain refusal of a share link: no client name, no data."""
+    st.error(t("client.shared.refused"), icon=":material/link_off:")
+
+
+def refuse_elsewhere() -> None:
+    """The default page of a share link's navigation: any path but /client is refused."""
+    st.title(t("nav.client"))
+    refusal()
 
 
 def pick_client(filters: state.Filters) -> str | None:
@@ -80,9 +91,9 @@ def tiles(summary: ClientSummary, lang: str) -> None:
                 column.caption(tile.note)
 
 
-def chart(fig) -> None:
-    """A figure, read-only (no selection)."""
-    st.plotly_chart(fig, config=CONFIG)
+def chart(figures: dict, name: str) -> None:
+    """One of the summary's figures, read-only (no selection); keyed, as two empty ones match."""
+    st.plotly_chart(figures[name], config=CONFIG, key=f"client_chart_{name}")
 
 
 def table(frame: pd.DataFrame) -> None:

@@ -149,23 +149,26 @@ def delimiter_label(delimiter: str | None) -> str:
     return t("import.delimiter.tab") if delimiter == "\t" else delimiter
 
 
-def detection(plan: ImportPlan) -> None:
-    """What reading the file found, as tiles."""
+def detection_frame(plan: ImportPlan) -> pd.DataFrame:
+    """What reading the file found, as one row of text (kind, preset, encoding, ... period)."""
     start, end = plan.period
-    tiles = [
-        ("import.detect.kind", t(f"import.kind.{plan.kind}") if plan.kind else "–"),
-        ("import.detect.preset", plan.preset_label or "–"),
-        ("import.detect.encoding", plan.encoding or "–"),
-        ("import.detect.delimiter", delimiter_label(plan.delimiter)),
-        ("import.detect.sheet", plan.sheet or "–"),
-        ("import.detect.header_line", plan.header_line or "–"),
-        ("import.detect.date_format", date_format_label(plan.date_format)),
-        ("import.detect.rows", f"{plan.rows_read:,}".replace(",", "\u202f")),
-        ("import.detect.period", f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "–"),
-    ]
-    row = st.container(horizontal=True)
-    for key, value in tiles:
-        row.metric(t(key), value, border=True)
+    found = {
+        "kind": t(f"import.kind.{plan.kind}") if plan.kind else "–",
+        "preset": plan.preset_label or "–",
+        "encoding": plan.encoding or "–",
+        "delimiter": delimiter_label(plan.delimiter),
+        "sheet": plan.sheet or "–",
+        "header_line": str(plan.header_line or "–"),
+        "date_format": date_format_label(plan.date_format),
+        "rows": f"{plan.rows_read:,}".replace(",", "\u202f"),
+        "period": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "–",
+    }
+    return pd.DataFrame([{t(f"import.detect.{name}"): value for name, value in found.items()}])
+
+
+def detection(plan: ImportPlan) -> None:
+    """The detection result as a one-row table."""
+    render.show_table(detection_frame(plan))
 
 
 def _reset_preset(n: int) -> None:
@@ -214,8 +217,11 @@ def spec_label(spec: Any) -> str:
 
 def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
     """The editor's rows (field, required, column), its column choices, and label -> spec."""
-    fields = list(mapping_rules.FIELDS[plan.kind])
-    required = set(mapping_rules.REQUIRED[plan.kind])
+    required = set(mapping_rules.required_fields(plan.kind, presets.all_presets().get(plan.preset)))
+    # required fields, then the mapped ones, then the rest: what matters is on top
+    fields = sorted(
+        mapping_rules.FIELDS[plan.kind], key=lambda f: (f not in required, f not in plan.mapping)
+    )
     labels = {spec_label(spec): spec for spec in plan.mapping.values()}
     options = list(dict.fromkeys(["", *plan.headers, *labels]))
     frame = pd.DataFrame({
@@ -245,13 +251,13 @@ def mapping_editor(con: duckdb.DuckDBPyConnection, item: FilePlan) -> None:
         key=f"import_mapping_{n}_{item.key[:12]}",  # a new plan starts a new table of edits
         hide_index=True,
         num_rows="fixed",
-        height=(len(frame) + 1) * 35 + 3,
+        height=(min(len(frame), 14) + 1) * 35 + 3,
         disabled=["field", "required"],
         column_config={
-            "field": st.column_config.TextColumn(t("import.map.field")),
-            "required": st.column_config.CheckboxColumn(t("import.map.required")),
+            "field": st.column_config.TextColumn(t("import.map.field"), width="medium"),
+            "required": st.column_config.CheckboxColumn(t("import.map.required"), width="small"),
             "column": st.column_config.SelectboxColumn(
-                t("import.map.column"), options=options, required=False
+                t("import.map.column"), options=options, required=False, width="large"
             ),
         },
     )

@@ -1,0 +1,143 @@
+-- Physical reference of `okam report escalations` (summary per priority): the same table in one
+-- hand-written query. Business minutes come from a table of days with the opening window of
+-- each weekday and the open minutes accumulated before each day (one window per day); calendar
+-- minutes from the time zone (ICU), an ambiguous time taken as its first occurrence and a time
+-- in the spring-forward gap as the first instant after it (gaps start on the hour).
+-- Params: $date_from, $date_end (timestamps), $as_of (timestamp), $first_on, $last_on,
+--         $closed_on, $windows (isodow, open_minute, close_minute), $timezone, $priorities,
+--         $include_reassigned, $targets (priority, response/resolution_target_minutes, clock).
+with
+
+windows as (
+    select unnest($windows, recursive := true)
+),
+
+days as (
+    select
+        d.day_on,
+        w.open_minute,
+        w.close_minute,
+        coalesce(sum(w.close_minute - w.open_minute) over (
+            order by d.day_on rows between unbounded preceding and 1 preceding
+        ), 0) as open_before
+    from (
+        select unnest(generate_series($first_on::date, $last_on::date, interval 1 day))::date as day_on
+    ) as d
+    left join windows as w
+      on w.isodow = isodow(d.day_on) and not list_contains($closed_on::date[], d.day_on)
+),
+
+targets as (
+    select unnest($targets, recursive := true)
+),
+
+tickets_in as (
+    select
+        priority,
+        created_at,
+        case when first_response_at < $as_of then first_response_at end as responded_at,
+        case when coalesce(resolved_at, closed_at) < $as_of then coalesce(resolved_at, closed_at) end
+            as finished_at,
+        $as_of::timestamp as as_of,
+        coalesce(resolved_at, closed_at) is null and status in ('resolved', 'closed') as undated
+    from tickets
+    where created_at >= $date_from and created_at < $date_end and created_at < $as_of
+      and (list_contains($priorities::varchar[], priority) or coalesce(escalation_level, 0) >= 1
+           or ($include_reassigned and coalesce(reassignment_count, 0) >= 1))
+),
+
+-- each moment's clock positions in minutes: business (open minutes since the first day) and
+-- elapsed (UTC); the same lambda for the four moments of a ticket
+located as (
+    select
+        t.*,
+        list_transform(
+            [
+                {'at': t.created_at, 'day': c},
+                {'at': t.responded_at, 'day': r},
+                {'at': t.finished_at, 'day': f},
+                {'at': t.as_of, 'day': a}
+            ],
+            lambda x: {
+                'open': x.day.open_before + least(
+                    greatest((epoch(x.at) - epoch(x.at::date)) / 60 - coalesce(x.day.open_minute, 0), 0),
+                    coalesce(x.day.close_minute - x.day.open_minute, 0)
+                ),
+                'utc': case
+                    when timezone($timezone, timezone($timezone, x.at) - interval 1 hour) = x.at
+                        then epoch(timezone($timezone, x.at)) / 60 - 60
+                    when timezone($timezone, timezone($timezone, x.at)) <> x.at
+                        then epoch(timezone($timezone, date_trunc('hour', x.at))) / 60
+                    else epoch(timezone($timezone, x.at)) / 60
+                end
+            }
+        ) as p
+    from tickets_in as t
+    left join days as c on c.day_on = t.created_at::date
+    left join days as r on r.day_on = t.responded_at::date
+    left join days as f on f.day_on = t.finished_at::date
+    left join days as a on a.day_on = t.as_of::date
+),
+
+judged as (
+    select
+        l.priority,
+        g.clock,
+        g.response_target_minutes as response_target,
+        g.resolution_target_minutes as resolution_target,
+        l.finished_at is not null or l.undated as is_finished,
+        l.responded_at is null as no_response,
+        case when g.clock = 'business' then p[2].open - p[1].open else p[2].utc - p[1].utc end
+            as response_clock,
+        case when g.clock = 'business' then p[3].open - p[1].open else p[3].utc - p[1].utc end
+            as resolution_clock,
+        case when g.clock = 'business' then p[4].open - p[1].open else p[4].utc - p[1].utc end
+            as age_clock
+    from located as l
+    left join targets as g using (priority)
+),
+
+flagged as (
+    select
+        *,
+        case
+            when response_target is null then null
+            when response_clock is not null then response_clock <= response_target
+            when is_finished then null
+            when age_clock > response_target then false
+        end as response_met,
+        case
+            when resolution_target is null then null
+            when resolution_clock is not null then resolution_clock <= resolution_target
+            when is_finished then null
+            when age_clock > resolution_target then false
+        end as resolution_met
+    from judged
+),
+
+final as (
+    select
+        priority,
+        count(*) as tickets,
+        count(*) filter (where response_met) as response_met,
+        count(*) filter (where not response_met) as response_breached,
+        count(*) filter (where response_met) / nullif(count(response_met), 0) as response_compliance,
+        count(*) filter (where resolution_met) as resolution_met,
+        count(*) filter (where not resolution_met) as resolution_breached,
+        count(*) filter (where resolution_met) / nullif(count(resolution_met), 0)
+            as resolution_compliance,
+        count(*) filter (where is_finished and no_response and clock is not null) as no_response_data,
+        count(*) filter (where clock is not null and not is_finished
+                         and (response_met = false or resolution_met = false)) as open_breached,
+        quantile_cont(response_clock, 0.5) as response_p50_minutes,
+        quantile_cont(response_clock, 0.9) as response_p90_minutes,
+        quantile_cont(resolution_clock, 0.5) as resolution_p50_minutes,
+        quantile_cont(resolution_clock, 0.9) as resolution_p90_minutes,
+        count(*) filter (where clock is not null and not is_finished
+                         and response_met is not false and resolution_met is not false) as open_within
+    from flagged
+    group by priority
+    order by priority
+)
+
+select * from final
