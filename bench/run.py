@@ -68,7 +68,7 @@ class Runner:
         print(f"  {step} {json.dumps(arguments, default=str)[:110]}", flush=True)
         if not (self.isolate if isolate is None else isolate):
             try:
-                return steps.STEPS[step](**arguments) | {"rss_mb": steps.rss_mb()}
+                return steps.run_step(step, arguments)
             except Exception as exc:  # one failed step is reported, the run goes on
                 return {"error": f"{type(exc).__name__}: {exc}"}
         done = subprocess.run(
@@ -126,8 +126,10 @@ def run_fraction(run: Runner, files: dict, workdir: Path, fraction: float, args)
         imported = run("import", db_path=str(db_path), file=file)
         raw = run("raw_load", isolate=True, db_path=str(workdir / "db" / "raw.duckdb"), file=file)
         imported["raw_seconds"], imported["raw_rss_mb"] = raw.get("seconds"), raw.get("rss_mb")
+        imported["raw_cpu_seconds"] = raw.get("cpu_seconds")
         imported["raw_error"] = raw.get("error")
         imported["ratio"] = ratio(imported.get("seconds"), raw.get("seconds"))
+        imported["cpu_ratio"] = ratio(imported.get("cpu_seconds"), raw.get("cpu_seconds"))
         result["import"][kind] = imported
     for name in summary.REPORTS:
         outs = {k: out_dir / f"{name}_{k}.parquet" for k in ("report", "reference", "pandas")}
@@ -143,6 +145,8 @@ def run_fraction(run: Runner, files: dict, workdir: Path, fraction: float, args)
         r["vs_reference"] = ratio(r.get("cold_seconds"), ref.get("cold_seconds"))
         r["vs_reference_warm"] = ratio(r.get("warm_seconds"), ref.get("warm_seconds"))
         r["pandas_speedup"] = ratio(base.get("seconds"), r.get("cold_seconds"))
+        r["vs_reference_cpu"] = ratio(r.get("cold_cpu_seconds"), ref.get("cold_cpu_seconds"))
+        r["pandas_speedup_cpu"] = ratio(base.get("cpu_seconds"), r.get("cold_cpu_seconds"))
         r["agrees_with_reference"] = agree(outs["report"], outs["reference"])
         r["agrees_with_pandas"] = agree(outs["report"], outs["pandas"])
         result["reports"][name] = r

@@ -36,16 +36,17 @@ def import_file(db_path: str, file: str) -> dict[str, Any]:
 
     con = db.connect(db_path)
     path = Path(file)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan = service.inspect(path, path.name)
     inspected = time.perf_counter()
     result = service.load(con, plan, accept_rejects=True)
-    finished = time.perf_counter()
+    finished, cpu = time.perf_counter(), time.process_time() - cpu
     if plan.private is not None:
         plan.private.close()
     con.close()
     return {
         "seconds": finished - started,
+        "cpu_seconds": cpu,
         "inspect_seconds": inspected - started,
         "load_seconds": finished - inspected,
         "status": result.status,
@@ -62,19 +63,25 @@ def raw_load(db_path: str, file: str) -> dict[str, Any]:
     """DuckDB's own load of the file: `create table as select * from read_csv(...)`."""
     Path(db_path).unlink(missing_ok=True)
     con = duckdb.connect(db_path)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     con.execute("create table raw as select * from read_csv($file)", {"file": file})
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rows = con.execute("select count(*) from raw").fetchone()[0]
     con.close()
     Path(db_path).unlink(missing_ok=True)
-    return {"seconds": seconds, "rows": rows}
+    return {"seconds": seconds, "cpu_seconds": cpu, "rows": rows}
 
 
 def _timed(func) -> tuple[Any, float]:
     started = time.perf_counter()
     value = func()
     return value, time.perf_counter() - started
+
+
+def _cpu_timed(func) -> tuple[Any, float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    value = func()
+    return value, time.perf_counter() - started, time.process_time() - cpu
 
 
 def _context(db_path: str):
@@ -91,7 +98,7 @@ def report(db_path: str, name: str, out: str) -> dict[str, Any]:
     from okam_analytics.metrics import commands
 
     (con, cfg, span), setup = _timed(lambda: _context(db_path))
-    frame, cold = _timed(lambda: commands.report_frame(con, name, cfg, span, None))
+    frame, cold, cold_cpu = _cpu_timed(lambda: commands.report_frame(con, name, cfg, span, None))
     warm = [_timed(lambda: commands.report_frame(con, name, cfg, span, None))[1]]
     warm += [_timed(lambda: commands.report_frame(con, name, cfg, span, None))[1]]
     warm += [_timed(lambda: commands.report_frame(con, name, cfg, span, None))[1]]
@@ -101,6 +108,7 @@ def report(db_path: str, name: str, out: str) -> dict[str, Any]:
         "setup_seconds": setup,
         "cold_seconds": cold,
         "cold_total_seconds": setup + cold,
+        "cold_cpu_seconds": cold_cpu,
         "warm_seconds": statistics.median(warm),
         "rows": len(frame),
         "as_of": str(span.as_of_date),
@@ -113,11 +121,16 @@ def reference(db_path: str, name: str, out: str) -> dict[str, Any]:
 
     (con, cfg, span), setup = _timed(lambda: _context(db_path))
     values = ref.params(name, cfg, span)
-    frame, cold = _timed(lambda: ref.run(con, name, values))
+    frame, cold, cold_cpu = _cpu_timed(lambda: ref.run(con, name, values))
     warm = [_timed(lambda: ref.run(con, name, values))[1] for _ in range(WARM_RUNS)]
     con.close()
     frame.to_parquet(out)
-    return {"cold_seconds": cold, "warm_seconds": statistics.median(warm), "rows": len(frame)}
+    return {
+        "cold_seconds": cold,
+        "cold_cpu_seconds": cold_cpu,
+        "warm_seconds": statistics.median(warm),
+        "rows": len(frame),
+    }
 
 
 def baseline(db_path: str, name: str, out: str, max_apply: int) -> dict[str, Any]:
@@ -125,6 +138,7 @@ def baseline(db_path: str, name: str, out: str, max_apply: int) -> dict[str, Any
     import baselines
 
     (con, cfg, span), _ = _timed(lambda: _context(db_path))
+    cpu = time.process_time()
     frames, load = baselines.timed_load(con, baselines.TABLES[name])
     con.close()
     started = time.perf_counter()
@@ -135,11 +149,17 @@ def baseline(db_path: str, name: str, out: str, max_apply: int) -> dict[str, Any
         frame = baselines.workload(frames, cfg, span)
     else:
         frame, extra = baselines.escalations(frames, cfg, span, max_apply)
-    compute = time.perf_counter() - started
+    compute, cpu = time.perf_counter() - started, time.process_time() - cpu
     if extra.get("extrapolated"):  # the apply ran on a sample: count its full-size estimate
         compute += extra["apply_seconds"] - extra["apply_measured_seconds"] - extra["fill_seconds"]
+        cpu += extra["apply_seconds"] - extra["apply_measured_seconds"] - extra["fill_seconds"]
     frame.to_parquet(out)
-    return {"load_seconds": load, "compute_seconds": compute, "seconds": load + compute} | extra
+    return {
+        "load_seconds": load,
+        "compute_seconds": compute,
+        "seconds": load + compute,
+        "cpu_seconds": cpu,
+    } | extra
 
 
 def pages(db_path: str, reruns: int = WARM_RUNS) -> dict[str, Any]:
@@ -197,11 +217,18 @@ STEPS = {
 }
 
 
+def run_step(step: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """One step's result plus the process CPU time it used (less sensitive than wall-clock time
+    to other programs on the machine; DuckDB's threads add up) and the peak memory."""
+    cpu = time.process_time()
+    result = STEPS[step](**arguments)
+    return result | {"step_cpu_seconds": time.process_time() - cpu, "rss_mb": rss_mb()}
+
+
 def main(argv: list[str]) -> int:
     """Run one step and print its JSON line."""
-    step, arguments = argv[0], json.loads(argv[1])
-    result = STEPS[step](**arguments)
-    print(json.dumps(result | {"rss_mb": rss_mb()}, default=str), flush=True)
+    result = run_step(argv[0], json.loads(argv[1]))
+    print(json.dumps(result, default=str), flush=True)
     return 0
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from okam_analytics.ui import data
 from okam_analytics.ui import import_actions as actions
+from okam_analytics.ui import import_history as past
 from okam_analytics.ui import import_render as view
 from okam_analytics.ui.text import t
 
@@ -12,7 +13,7 @@ con = data.cursor()
 
 st.title(t("nav.import"))
 st.caption(t("import.caption"))
-actions.sample_note(con)
+past.sample_note(con)
 actions.show_results()
 
 uploads = st.file_uploader(
@@ -39,14 +40,14 @@ for item in items:
             view.mapping_editor(con, item)  # a missing column is fixed here
         elif plan.kind and plan.headers:
             mapping_tab, preview_tab, report_tab = st.tabs(
-                [t("import.tab.mapping"), t("import.tab.preview"), view.report_tab_label(plan)]
+                [t("import.tab.mapping"), t("import.tab.preview"), actions.report_tab_label(plan)]
             )
             with mapping_tab:
                 view.mapping_editor(con, item)
             with preview_tab:
-                view.preview(plan)
+                actions.preview(plan)
             with report_tab:
-                view.report(plan, item.n)
+                actions.report(plan, item.n)
         if actions.load_controls(item, imported):
             to_load = [item]
 
@@ -59,4 +60,4 @@ if to_load:
     actions.run_loads(to_load)
 
 st.header(t("import.history.title"))
-actions.history(con)
+past.history(con)

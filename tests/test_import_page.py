@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def rows(path: Path, sql: str) -> list[tuple]:
 def grid(at: AppTest, first_header: str) -> pd.DataFrame:
     """The first st.dataframe whose first column has that header."""
     return next(d.value for d in at.dataframe if list(d.value.columns)[:1] == [first_header])
+
+
+def plain(markdown: str) -> str:
+    """Markdown text as it reads on screen (escaped punctuation shown as itself)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def texts(elements) -> list[str]:
@@ -209,6 +215,8 @@ def test_a_saved_mapping_reads_the_next_upload(app_db) -> None:
     assert rows(app_db, "select name, kind from saved_mappings") == [
         ("GLPI without resolution", "tickets")
     ]
+    assert any(s.startswith("Mapping GLPI without resolution saved") for s in texts(at.success))
+    assert "All 3 rows are valid." in texts(at.success)  # this file is re-read with it at once
 
     later = upload(import_page(), ("february.csv", REJECT))
     assert "Read with the saved mapping GLPI without resolution." in texts(later.caption)
@@ -292,3 +300,46 @@ def test_mapping_table_round_trip_keeps_concatenated_columns() -> None:
         "client": "Client",
     }
     assert mapping["project"] is None
+
+
+@SLOW
+def test_a_refused_file_is_fixed_by_mapping_its_columns(app_db) -> None:
+    odd = b"Key,When,Who\nA-1,2026-01-05 09:00,Acme\nA-2,2026-01-06 10:30,Globex\n"
+    at = upload(import_page(), ("odd.csv", odd))
+    assert "No column found for the required tickets field(s): created_at" in plain(
+        at.error[0].value
+    )
+    editor = at.data_editor[0]
+    fields = editor.value["field"].tolist()
+    at.session_state[editor.key] = {
+        "edited_rows": {
+            fields.index("ticket_id"): {"column": "Key"},
+            fields.index("created_at"): {"column": "When"},
+            fields.index("client"): {"column": "Who"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="import_reinspect_0").click().run()
+    assert not at.error
+    assert [e.label for e in at.expander] == [r"odd\.csv · Generic ticket export tickets, 2 rows"]
+    at.button(key="import_load_0").click().run()
+    assert rows(
+        app_db, "select ticket_id, client, created_at::varchar from tickets order by 1"
+    ) == [
+        ("A-1", "Acme", "2026-01-05 09:00:00"),
+        ("A-2", "Globex", "2026-01-06 10:30:00"),
+    ]
+
+
+@SLOW
+def test_reading_tickets_as_timesheets_is_refused_until_set_back(app_db) -> None:
+    at = upload(import_page(), ("glpi.csv", CLEAN))
+    at.selectbox(key="import_kind_0").select("timesheets").run()
+    assert not at.exception
+    assert "the required timesheets field(s): work_date" in plain(at.error[0].value)
+    presets_offered = at.selectbox(key="import_preset_0").options
+    assert "Harvest" in presets_offered and "GLPI" not in presets_offered
+    at.selectbox(key="import_kind_0").select("").run()
+    assert not at.error
+    assert [e.label for e in at.expander] == [r"glpi\.csv · GLPI tickets, 3 rows"]

@@ -3,19 +3,19 @@ with hand-checked typed values; an unknown layout falls back to the generic mapp
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from okam_analytics import db
+from okam_analytics.ingest import map as map_rules
 from okam_analytics.ingest import presets, service
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "presets"
-
-NEEDS_DETECT_ALTERNATIVES = pytest.mark.xfail(
-    strict=True, reason="French Kimai headers need `detect` entries that accept alternatives"
-)
 
 # file, detected preset, kind, rows loaded, rows rejected
 FILES = [
@@ -30,7 +30,7 @@ FILES = [
     ("clockify.csv", "clockify", "timesheets", 6, 0),
     ("tempo.xlsx", "tempo", "timesheets", 5, 0),
     ("kimai.csv", "kimai", "timesheets", 5, 0),
-    pytest.param("kimai_fr.csv", "kimai", "timesheets", 4, 0, marks=NEEDS_DETECT_ALTERNATIVES),
+    ("kimai_fr.csv", "kimai", "timesheets", 4, 0),  # French headers: detect alternatives
 ]
 
 
@@ -44,8 +44,7 @@ def loaded(tmp_path_factory):
     """One database holding every fixture (imported once for the whole module)."""
     connection = db.connect(tmp_path_factory.mktemp("presets") / "presets.duckdb")
     outcomes = {}
-    for row in FILES:
-        name = getattr(row, "values", row)[0]
+    for name, *_ in FILES:
         try:
             outcomes[name] = import_fixture(connection, name)
         except Exception as exc:  # reported by the tests of that file only
@@ -73,7 +72,7 @@ def test_fixture_is_detected_and_loads(loaded, name, preset, kind, rows_loaded, 
 
 
 def test_every_vendor_preset_has_a_fixture():
-    covered = {getattr(row, "values", row)[1] for row in FILES}
+    covered = {row[1] for row in FILES}
     tools = {name for name, p in presets.all_presets().items() if not p.is_generic}
     assert tools - covered - {"glpi", "harvest"} == set()
 
@@ -103,6 +102,13 @@ TICKET_VALUES = [
     ("freshdesk.csv", "8803", "first_response_at", datetime(2024, 4, 3, 7, 5)),
     ("freshdesk.csv", "8805", "status", "pending"),  # Waiting on Customer
     ("freshdesk.csv", "8801", "closed_at", datetime(2024, 4, 4, 11, 5)),
+    # "(in hrs)" scaled by [scale] 60: 7.25 h, 20.5 h, 1.81 h; first response 6.0 h, 0.25 h
+    ("freshdesk.csv", "8803", "source_resolution_minutes", 435.0),
+    ("freshdesk.csv", "8802", "source_resolution_minutes", 1230.0),
+    ("freshdesk.csv", "8801", "source_resolution_minutes", 108.6),
+    ("freshdesk.csv", "8804", "source_resolution_minutes", None),  # not resolved: empty
+    ("freshdesk.csv", "8804", "source_response_minutes", 360.0),
+    ("freshdesk.csv", "8805", "source_response_minutes", 15.0),
     ("freshservice.xlsx", "#INC-302", "created_at", datetime(2024, 4, 3, 6, 50)),
     ("freshservice.xlsx", "#INC-302", "priority", "P1"),
     ("freshservice.xlsx", "#INC-302", "client", "Operations"),  # Department
@@ -167,6 +173,15 @@ ENTRY_VALUES = [
     ("tempo.xlsx", "Julie Bernard", date(2024, 3, 5), "ticket_id", "MS-117"),
     ("tempo.xlsx", "Julie Bernard", date(2024, 3, 5), "client", "Biolab SA"),
     ("tempo.xlsx", "Hugo Lambert", date(2024, 3, 29), "task", "Audit"),
+    # is_billable = {positive = "Billed Hours"}: 7.75 and 2.5 billed; 0 billed
+    ("tempo.xlsx", "Julie Bernard", date(2024, 3, 5), "is_billable", True),
+    ("tempo.xlsx", "Marc Dubois", date(2024, 3, 4), "is_billable", True),
+    ("tempo.xlsx", "Julie Bernard", date(2024, 3, 6), "is_billable", False),
+    ("tempo.xlsx", "Hugo Lambert", date(2024, 3, 29), "is_billable", False),
+    ("kimai_fr.csv", "julien", datetime(2024, 5, 13, 8, 0), "hours", 4.5),  # Durée 4:30
+    ("kimai_fr.csv", "julien", datetime(2024, 5, 13, 14, 0), "task", "Réunion"),  # Activité
+    ("kimai_fr.csv", "emma", datetime(2024, 5, 15, 10, 0), "client", "Notaires Associés"),
+    ("kimai_fr.csv", "emma", datetime(2024, 5, 15, 10, 0), "project", "Contrat de support"),
 ]  # fmt: skip
 
 
@@ -217,3 +232,129 @@ def test_unknown_layout_without_required_columns_is_refused_with_closest_headers
     result = service.load(con, plan)
     assert result.status == "refused"
     assert con.execute("select count(*) from tickets").fetchone()[0] == 0
+
+
+# The preset format's extensions: detect alternatives, yes/no from a number, scaled minutes.
+
+KIMAI_FR_HEADERS = [
+    "Date", "De", "À", "Durée", "Prix", "Utilisateur", "Client", "Projet", "Activité",
+    "Description",
+]  # fmt: skip
+
+
+def test_a_detect_entry_may_list_alternatives():
+    assert presets.detect(KIMAI_FR_HEADERS)[0][0].name == "kimai"
+    # every entry must still be satisfied: no header of ["User", "Utilisateur"], no Kimai
+    without_user = [h for h in KIMAI_FR_HEADERS if h != "Utilisateur"]
+    assert "kimai" not in [p.name for p, _ in presets.detect(without_user)]
+
+
+def test_preset_format_errors_are_refused_when_read():
+    base = {"name": "mytool", "kind": "tickets"}
+    for factor in (0, -60, "60", True):
+        with pytest.raises(ValueError, match=r"\[scale\] source_resolution_minutes"):
+            presets.parse_preset({**base, "scale": {"source_resolution_minutes": factor}})
+    with pytest.raises(ValueError, match="needs one of concat, positive"):
+        presets.parse_preset({**base, "columns": {"client": {"sep": " "}}})
+
+
+def test_scales_and_above_zero_columns_name_fields_that_take_them():
+    for preset in presets.all_presets().values():
+        fields = map_rules.FIELDS[preset.kind]
+        assert {fields.get(f) for f in preset.scale} <= {"number", "integer"}, preset.name
+        for field, spec in preset.columns.items():
+            if isinstance(spec, dict) and "positive" in spec:
+                assert fields[field] == "boolean", (preset.name, field)
+
+
+TEMPO_CSV = (
+    b"Issue Key,Hours,Work date,Username,Billed Hours\n"
+    b"MS-1,2,2024-03-04,marc,1.5\nMS-2,1,2024-03-04,marc,0\nMS-3,3,2024-03-04,marc,\n"
+    b'MS-4,0.5,2024-03-04,marc,"0,25"\nMS-5,4,2024-03-04,marc,abc\n'
+)
+
+
+def test_billable_from_billed_hours_above_zero(con):
+    plan = service.inspect(TEMPO_CSV, "tempo.csv")
+    service.load(con, plan)
+    rows = con.execute("select ticket_id, is_billable from time_entries order by 1").fetchall()
+    # above zero: true; zero: false; empty or unreadable: unknown
+    assert rows == [("MS-1", True), ("MS-2", False), ("MS-3", None), ("MS-4", True), ("MS-5", None)]
+    assert [tuple(r) for r in plan.findings[["line", "column", "value"]].to_numpy()] == [
+        (6, "Billed Hours", "abc")
+    ]
+
+
+def test_the_manager_may_read_a_yes_no_field_as_above_zero_only(con):
+    data = b"Date,Consultant,Hours,Billed\n2024-03-04,Marc,2,1.5\n2024-03-05,Marc,1,0\n"
+    plan = service.inspect(data, "t.csv", mapping={"is_billable": {"positive": "Billed"}})
+    service.load(con, plan)
+    rows = con.execute("select work_date, is_billable from time_entries order by 1").fetchall()
+    assert rows == [(date(2024, 3, 4), True), (date(2024, 3, 5), False)]
+    plan = service.inspect(data, "t.csv", mapping={"hours": {"positive": "Billed"}})
+    assert plan.refused == "'hours' is not a yes/no field; it cannot be read as 'above zero'."
+
+
+def test_freshservice_durations_in_hours_are_scaled_to_minutes(con):
+    data = (
+        b"Ticket Id,Subject,Created Date,Resolved Date,Agent,First Response Time (in hrs),"
+        b"Resolution Time (in Hrs)\n"
+        b"#INC-1,VPN down,2024-04-02 08:00:00,2024-04-02 10:30:00,Camille Robin,0.5,2.5\n"
+        b"#INC-2,Printer,2024-04-02 09:00:00,,Camille Robin,,\n"
+    )
+    plan = service.inspect(data, "freshservice.csv")
+    service.load(con, plan)
+    assert plan.preset == "freshservice"
+    rows = con.execute(
+        "select ticket_id, first_response_at, source_response_minutes, source_resolution_minutes"
+        " from tickets order by 1"
+    ).fetchall()
+    assert rows == [
+        ("#INC-1", datetime(2024, 4, 2, 8, 30), 30.0, 150.0),  # 0.5 h, 2.5 h
+        ("#INC-2", None, None, None),
+    ]
+
+
+def zendesk_without_calendar_first_reply() -> bytes:
+    """The Zendesk fixture without `First reply time in minutes` (as some exports are)."""
+    rows = list(csv.reader(io.StringIO((FIXTURES / "zendesk.csv").read_text("utf-8"))))
+    drop = rows[0].index("First reply time in minutes")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(r[:drop] + r[drop + 1 :] for r in rows)
+    return out.getvalue().encode()
+
+
+def test_zendesk_business_first_reply_never_dates_the_first_response(con):
+    plan = service.inspect(zendesk_without_calendar_first_reply(), "zendesk.csv")
+    service.load(con, plan)
+    assert plan.preset == "zendesk" and "first_response_minutes" not in plan.mapping
+    rows = con.execute(
+        "select ticket_id, first_response_at, source_response_minutes from tickets"
+        " where ticket_id in ('5101', '5102') order by 1"
+    ).fetchall()
+    # 5101: 18 calendar minutes, 0 business minutes; 5102: 95 and 95. No response date either way.
+    assert rows == [("5101", None, 0.0), ("5102", None, 95.0)]
+    assert con.execute("select count(first_response_at) from tickets").fetchone() == (0,)
+
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+
+@pytest.mark.realdata
+def test_real_zendesk_header_leaves_the_first_response_empty(con):
+    export = REALDATA / "zendesk_tickets_export.csv.gz"
+    if not export.exists():
+        pytest.skip("../shared/realdata is absent")
+    with gzip.open(export, "rt", encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    values = {
+        "Id": "1", "Created at": "2023-04-03 09:00:00", "Solved at": "2023-04-03 12:00:00",
+        "Status": "Solved", "First reply time in minutes within business hours": "45",
+    }  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, [values.get(h, "") for h in header]])
+    plan = service.inspect(out.getvalue().encode(), "zendesk.csv")
+    service.load(con, plan)
+    assert plan.preset == "zendesk" and "first_response_minutes" not in plan.mapping
+    row = con.execute("select first_response_at, source_response_minutes from tickets").fetchall()
+    assert row == [(None, 45.0)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -55,22 +56,28 @@ def snapshot(con) -> dict[str, tuple[int, str]]:
     ).fetchall()
     return {
         name: con.execute(
-            f'select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), \'\'))'
+            f"select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), ''))"
             f' from "{name}" t'
         ).fetchall()[0]
         for (name,) in tables
     }
 
 
-@pytest.fixture
-def database(tmp_path) -> Path:
-    """A database file that already holds one ticket import and one timesheet import."""
-    path = tmp_path / "okam.duckdb"
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
+    """A database file that holds one ticket import and one timesheet import."""
+    path = tmp_path_factory.mktemp("filled") / "okam.duckdb"
     con = db.connect(path)
     for data, name in ((GOOD_TICKETS, "glpi.csv"), (GOOD_HOURS, "hours.csv")):
         assert service.load(con, service.inspect(data, name)).status == "loaded"
-    con.close()
+    con.close()  # checkpointed: the file alone is the database
     return path
+
+
+@pytest.fixture
+def database(filled, tmp_path) -> Path:
+    """This test's copy of the filled database."""
+    return Path(shutil.copy(filled, tmp_path / "okam.duckdb"))
 
 
 # --- files built once: a real zip bomb, a zip whose sizes lie ---------------------------------
@@ -80,11 +87,12 @@ def database(tmp_path) -> Path:
 def zip_bomb() -> bytes:
     """A workbook with a 210 MB member of zeros that deflates to a fraction of a megabyte."""
     buffer = io.BytesIO(workbook({"A": [["ID", "Created"], [1, "2026-01-05"]]}))
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/media/pad.bin", "w", force_zip64=True) as pad:
-            chunk = bytes(1024 * 1024)
-            for _ in range(210):
-                pad.write(chunk)
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/pad.bin", "w", force_zip64=True) as pad,
+    ):
+        for _ in range(210):
+            pad.write(bytes(1024 * 1024))
     return buffer.getvalue()
 
 
@@ -188,6 +196,7 @@ def test_service_refuses_naming_the_problem_and_changes_nothing(database, case):
     con.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_cli_refuses_naming_the_problem_and_changes_nothing(database, case, tmp_path, capsys):
     con = db.connect(database)
@@ -263,9 +272,7 @@ def test_xlsx_renamed_csv_is_read_by_its_magic_bytes(database):
     plan = service.inspect(data, "tickets.csv")
     assert (plan.sheet, plan.delimiter, plan.refused) == ("Feuil1", None, None)
     assert service.load(con, plan).status == "loaded"
-    assert con.execute("select title from tickets where ticket_id = 'T9'").fetchall() == [
-        ("Mail",)
-    ]
+    assert con.execute("select title from tickets where ticket_id = 'T9'").fetchall() == [("Mail",)]
     con.close()
 
 
@@ -324,8 +331,7 @@ def test_ten_million_narrow_rows_stop_at_the_row_cap_in_bounded_memory(database,
     print(f"10M rows: peak {run['peak_mb']:.0f} MB, small file {baseline['peak_mb']:.0f} MB")
     assert (run["code"], outcome["status"]) == (1, "refused")
     assert outcome["errors"] == [
-        "The file has more than 8,000,000 rows, the most one import takes; "
-        "export a shorter period."
+        "The file has more than 8,000,000 rows, the most one import takes; export a shorter period."
     ]
     # the 170 MB file is counted, never loaded: far less memory than its rows would take
     assert run["peak_mb"] - baseline["peak_mb"] < 250

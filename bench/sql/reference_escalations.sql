@@ -1,8 +1,9 @@
 -- Physical reference of `okam report escalations` (summary per priority): the same table in one
 -- hand-written query. Business minutes come from a table of days with the opening window of
 -- each weekday and the open minutes accumulated before each day (one window per day); calendar
--- minutes from the time zone (ICU), an ambiguous time taken as its first occurrence and a time
--- in the spring-forward gap as the first instant after it (gaps start on the hour).
+-- minutes from a table of local clock hours with the UTC minute each starts at (ICU once per
+-- hour): an ambiguous hour is its first occurrence, an hour in the spring-forward gap stands
+-- still at the first instant after it (DST changes on the hour, as in Europe).
 -- Params: $date_from, $date_end (timestamps), $as_of (timestamp), $first_on, $last_on,
 --         $closed_on, $windows (isodow, open_minute, close_minute), $timezone, $priorities,
 --         $include_reassigned, $targets (priority, response/resolution_target_minutes, clock).
@@ -25,6 +26,23 @@ days as (
     ) as d
     left join windows as w
       on w.isodow = isodow(d.day_on) and not list_contains($closed_on::date[], d.day_on)
+),
+
+clock_hours as (
+    select
+        hour_start,
+        case
+            when timezone($timezone, timezone($timezone, hour_start) - interval 1 hour) = hour_start
+                then epoch(timezone($timezone, hour_start)) / 60 - 60
+            else epoch(timezone($timezone, hour_start)) / 60
+        end as utc_minute,
+        case when timezone($timezone, timezone($timezone, hour_start)) <> hour_start then 0 else 1 end
+            as utc_rate
+    from (
+        select unnest(generate_series(
+            $first_on::timestamp, $last_on::timestamp + interval 23 hour, interval 1 hour
+        )) as hour_start
+    )
 ),
 
 targets as (
@@ -53,23 +71,17 @@ located as (
         t.*,
         list_transform(
             [
-                {'at': t.created_at, 'day': c},
-                {'at': t.responded_at, 'day': r},
-                {'at': t.finished_at, 'day': f},
-                {'at': t.as_of, 'day': a}
+                {'at': t.created_at, 'day': c, 'hour': hc},
+                {'at': t.responded_at, 'day': r, 'hour': hr},
+                {'at': t.finished_at, 'day': f, 'hour': hf},
+                {'at': t.as_of, 'day': a, 'hour': ha}
             ],
             lambda x: {
                 'open': x.day.open_before + least(
                     greatest((epoch(x.at) - epoch(x.at::date)) / 60 - coalesce(x.day.open_minute, 0), 0),
                     coalesce(x.day.close_minute - x.day.open_minute, 0)
                 ),
-                'utc': case
-                    when timezone($timezone, timezone($timezone, x.at) - interval 1 hour) = x.at
-                        then epoch(timezone($timezone, x.at)) / 60 - 60
-                    when timezone($timezone, timezone($timezone, x.at)) <> x.at
-                        then epoch(timezone($timezone, date_trunc('hour', x.at))) / 60
-                    else epoch(timezone($timezone, x.at)) / 60
-                end
+                'utc': x.hour.utc_minute + x.hour.utc_rate * (epoch(x.at) - epoch(x.hour.hour_start)) / 60
             }
         ) as p
     from tickets_in as t
@@ -77,6 +89,10 @@ located as (
     left join days as r on r.day_on = t.responded_at::date
     left join days as f on f.day_on = t.finished_at::date
     left join days as a on a.day_on = t.as_of::date
+    left join clock_hours as hc on hc.hour_start = date_trunc('hour', t.created_at)
+    left join clock_hours as hr on hr.hour_start = date_trunc('hour', t.responded_at)
+    left join clock_hours as hf on hf.hour_start = date_trunc('hour', t.finished_at)
+    left join clock_hours as ha on ha.hour_start = date_trunc('hour', t.as_of)
 ),
 
 judged as (

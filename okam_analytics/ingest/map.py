@@ -56,7 +56,8 @@ REQUIRED = {
     "timesheets": ["work_date", "consultant", "hours"],
 }
 
-# mapping value: a header as written in the file, or {"concat": [headers], "sep": " "}
+# mapping value: a header as written in the file, {"concat": [headers], "sep": " "}, or
+# {"positive": header} (a yes/no field read from a number: true above zero)
 Mapping = dict[str, Any]
 
 
@@ -71,6 +72,7 @@ class Source:
     columns: list[str]  # column names in the RawTable's table
     sep: str | None  # concat separator; None for a single column
     label: str  # how findings name the column: "Date" or "First Name + Last Name"
+    positive: bool = False  # a yes/no field read from a number: true when above zero
 
 
 def required_fields(kind: str, preset: Preset | None = None) -> list[str]:
@@ -82,7 +84,10 @@ def required_fields(kind: str, preset: Preset | None = None) -> list[str]:
 
 
 def _resolve(spec: presets.ColumnSpec, index: dict[str, str]) -> str | dict[str, Any] | None:
-    """The header (or concat spec) of a preset column spec present in the file, else None."""
+    """The header (or concat / positive spec) of a column spec present in the file, else None."""
+    if isinstance(spec, dict) and "positive" in spec:
+        header = _resolve(spec["positive"], index)
+        return None if header is None else {"positive": header}
     if isinstance(spec, dict):
         parts = [index.get(normalise_word(p)) for p in presets.candidates(spec)]
         if not parts or None in parts:
@@ -94,12 +99,19 @@ def _resolve(spec: presets.ColumnSpec, index: dict[str, str]) -> str | dict[str,
     return None
 
 
+def _check_form(field: str, kind: str, spec: presets.ColumnSpec) -> None:
+    """Refuse a number-above-zero source for a field that is not yes/no."""
+    if isinstance(spec, dict) and "positive" in spec and FIELDS[kind][field] != "boolean":
+        raise MappingRefused(f"'{field}' is not a yes/no field; it cannot be read as 'above zero'.")
+
+
 def choose_mapping(preset: Preset, headers: list[str], override: Mapping | None = None) -> Mapping:
     """The preset's mapping for these headers, with the manager's corrections applied."""
     index = presets.header_index(headers)
     mapping: Mapping = {}
     for field, spec in preset.columns.items():
         if field in FIELDS[preset.kind]:
+            _check_form(field, preset.kind, spec)
             found = _resolve(spec, index)
             if found is not None:
                 mapping[field] = found
@@ -109,6 +121,7 @@ def choose_mapping(preset: Preset, headers: list[str], override: Mapping | None 
         if spec in (None, ""):
             mapping.pop(field, None)
             continue
+        _check_form(field, preset.kind, spec)
         found = _resolve(spec, index)
         if found is None:
             missing = ", ".join(repr(c) for c in presets.candidates(spec))
@@ -172,9 +185,11 @@ def sources(
     found: dict[str, Source] = {}
     for field, spec in mapping.items():
         picked = [names[index[normalise_word(h)]] for h in presets.candidates(spec)]
-        sep = spec.get("sep", " ") if isinstance(spec, dict) else None
+        concat = isinstance(spec, dict) and "concat" in spec
+        sep = spec.get("sep", " ") if concat else None
         label = " + ".join(index[normalise_word(h)] for h in presets.candidates(spec))
-        found[field] = Source(columns=picked, sep=sep, label=label)
+        positive = isinstance(spec, dict) and "positive" in spec
+        found[field] = Source(columns=picked, sep=sep, label=label, positive=positive)
     return found
 
 

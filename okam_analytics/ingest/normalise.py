@@ -111,10 +111,23 @@ def rank_date_formats(
     return [formats[i] for i in ranked], ISO if best == len(formats) else formats[best]
 
 
-def typed_expr(kind_of: str, r: str, preset: Preset, formats: list[str], params: Params) -> str:
-    """SQL typing the cleaned text `r` of one field."""
+def typed_expr(
+    kind_of: str,
+    r: str,
+    preset: Preset,
+    formats: list[str],
+    params: Params,
+    scale: float | None = None,
+) -> str:
+    """SQL typing the cleaned text `r` of one field (`positive`: a number read as yes/no;
+    `scale` multiplies a number, e.g. hours into a minutes field)."""
     comma = preset.decimal == ","
     number = f"okam_number_{'comma' if comma else 'dot'}({r})"
+    if scale is not None and kind_of in ("number", "integer"):
+        # rounded: 1.81 h is 108.6 min, not 108.60000000000001
+        number = f"round({number} * {params.bind(scale)}, 6)"
+    if kind_of == "positive":
+        return f"{number} > 0"  # null stays null: an empty cell says nothing
     if kind_of in ("timestamp", "date"):
         stamp = f"try_cast({r} as timestamp)"
         if formats:
@@ -226,12 +239,14 @@ def build_staged(
         elif kind_of not in PARSED:
             text = f"okam_name({cleans[field]})" if kind_of == "name" else cleans[field]
             cleaned.append(f"{text} as {quote(field)}")
-        elif kind_of in VOCABULARY_TYPES:
+        elif kind_of in VOCABULARY_TYPES and not sources[field].positive:
             cleaned.append(f"{cleans[field]} as {quote('r_' + field)}")
             selects += vocabulary_join(con, table, field, kind_of, cleans[field], params, joins)
         else:
             cleaned.append(f"{cleans[field]} as {quote('r_' + field)}")
-            expr = typed_expr(kind_of, f"c.{quote('r_' + field)}", preset, formats, params)
+            how = "positive" if sources[field].positive else kind_of
+            r = f"c.{quote('r_' + field)}"
+            expr = typed_expr(how, r, preset, formats, params, preset.scale.get(field))
             selects.append(f"cast({expr} as {SQL_TYPES[kind_of]}) as {quote(field)}")
     fix, replaced = derived(kind, sources)
     exclude = f" exclude ({', '.join(quote(c) for c in replaced)})" if replaced else ""

@@ -14,8 +14,12 @@ PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
 KINDS = ("tickets", "timesheets")
 GENERIC = {"tickets": "generic_tickets", "timesheets": "generic_timesheets"}
 
-# A column source: one header, a list of candidate headers, or {concat = [...], sep = " "}.
+# A column source: one header, a list of candidate headers, {concat = [...], sep = " "}, or
+# {positive = header or [candidates]} (a yes/no field true when that number is above zero).
 ColumnSpec = str | list[str] | dict[str, Any]
+# A detect entry: a header that must be present, or a list of headers of which one must be.
+DetectItem = str | list[str]
+SPEC_FORMS = ("concat", "positive")
 
 
 class UnknownPreset(KeyError):
@@ -31,7 +35,7 @@ class Preset:
     name: str
     label: str
     kind: str
-    detect: list[str] = field(default_factory=list)
+    detect: list[DetectItem] = field(default_factory=list)
     date_formats: list[str] = field(default_factory=list)
     time_formats: list[str] = field(default_factory=list)
     decimal: str = "."
@@ -42,6 +46,7 @@ class Preset:
     priority: dict[str, str] = field(default_factory=dict)  # normalised word -> P1..P4
     status: dict[str, str] = field(default_factory=dict)  # normalised word -> open|pending|...
     boolean: dict[str, bool] = field(default_factory=dict)  # normalised word -> bool
+    scale: dict[str, float] = field(default_factory=dict)  # number field -> factor (hours -> x60)
     event_log: dict[str, Any] | None = None
 
     @property
@@ -61,6 +66,24 @@ def _vocabulary(table: dict[str, Any]) -> dict[str, Any]:
     return {normalise_word(k): v for k, v in table.items()}
 
 
+def _scale(name: str, table: dict[str, Any]) -> dict[str, float]:
+    """The [scale] table: field -> a positive number (bool is not a number here)."""
+    for field_name, factor in table.items():
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+            raise ValueError(f"Preset {name!r}: [scale] {field_name} must be a positive number.")
+    return {k: float(v) for k, v in table.items()}
+
+
+def _columns(name: str, table: dict[str, Any]) -> dict[str, ColumnSpec]:
+    """The [columns] table, each inline table of exactly one known form."""
+    for field_name, spec in table.items():
+        if isinstance(spec, dict) and len([f for f in SPEC_FORMS if f in spec]) != 1:
+            raise ValueError(
+                f"Preset {name!r}: column {field_name} needs one of {', '.join(SPEC_FORMS)}."
+            )
+    return dict(table)
+
+
 def parse_preset(data: dict[str, Any]) -> Preset:
     """A Preset from the dict of one TOML file."""
     kind = data.get("kind")
@@ -76,11 +99,12 @@ def parse_preset(data: dict[str, Any]) -> Preset:
         decimal=data.get("decimal", "."),
         duration=data.get("duration", "decimal"),
         null_values=[str(v) for v in data.get("null_values", [])],
-        columns=dict(data.get("columns", {})),
+        columns=_columns(data["name"], data.get("columns", {})),
         split_last=dict(data.get("split_last", {})),
         priority=_vocabulary(data.get("priority", {})),
         status=_vocabulary(data.get("status", {})),
         boolean=_vocabulary(data.get("boolean", {})),
+        scale=_scale(data["name"], data.get("scale", {})),
         event_log=data.get("event_log"),
     )
 
@@ -123,28 +147,38 @@ def candidates(spec: ColumnSpec) -> list[str]:
         return [spec]
     if isinstance(spec, list):
         return [str(s) for s in spec]
+    if "positive" in spec:
+        return candidates(spec["positive"])
     return [str(s) for s in spec.get("concat", [])]
 
 
+def alternatives(item: DetectItem) -> list[str]:
+    """The headers any one of which satisfies a detect entry."""
+    return [item] if isinstance(item, str) else [str(h) for h in item]
+
+
+def is_present(spec: ColumnSpec, index: dict[str, str]) -> bool:
+    """Whether the file has what a column spec needs: every part of a concat, else one
+    candidate."""
+    found = [normalise_word(c) in index for c in candidates(spec)]
+    return all(found) if isinstance(spec, dict) and "concat" in spec else any(found)
+
+
 def detect(headers: list[str], kind: str | None = None) -> list[tuple[Preset, float]]:
-    """Presets ranked by fit to a header row: tool presets whose detect headers are all present
-    first (score >= 1), then the generic presets (score < 1, the share of their fields found)."""
+    """Presets ranked by fit to a header row: tool presets whose detect entries are all present
+    (a list entry by any one of its headers) first (score >= 1), then the generic presets
+    (score < 1, the share of their fields found)."""
     index = header_index(headers)
     ranked: list[tuple[Preset, float]] = []
     for preset in all_presets().values():
         if kind and preset.kind != kind:
             continue
+        found = sum(is_present(spec, index) for spec in preset.columns.values())
         if preset.is_generic:
-            found = sum(
-                any(normalise_word(c) in index for c in candidates(spec))
-                for spec in preset.columns.values()
-            )
             ranked.append((preset, round(0.9 * found / max(len(preset.columns), 1), 3)))
-        elif preset.detect and all(normalise_word(h) in index for h in preset.detect):
-            mapped = sum(
-                all(normalise_word(c) in index for c in candidates(spec))
-                for spec in preset.columns.values()
-            )
-            ranked.append((preset, round(1 + len(preset.detect) + mapped / 100, 3)))
+        elif preset.detect and all(
+            any(normalise_word(h) in index for h in alternatives(item)) for item in preset.detect
+        ):
+            ranked.append((preset, round(1 + len(preset.detect) + found / 100, 3)))
     ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
     return ranked

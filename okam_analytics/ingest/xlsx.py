@@ -12,6 +12,7 @@ import itertools
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,6 +33,8 @@ BATCH_ROWS = 50_000
 SAMPLE_ROWS = 200
 _PROLOG_LIMIT = 1024 * 1024
 _ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# What zipfile raises on a damaged or hostile archive (encrypted parts, unknown methods ...).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _OTHER_ZIPS = (
     ("xl/workbook.bin", "an Excel binary workbook (.xlsb); save it as .xlsx or CSV"),
@@ -79,6 +82,13 @@ def _has_dtd(archive: zipfile.ZipFile, name: str) -> bool:
 
 def check_workbook(source: Source) -> None:
     """Refuse zips that are not workbooks, zip bombs and XML with entity declarations."""
+    try:
+        _check_parts(source)
+    except _ZIP_ERRORS as exc:  # e.g. a part longer than its declared size fails its CRC
+        raise ImportRefused(f"The workbook could not be read (it may be damaged): {exc}") from None
+
+
+def _check_parts(source: Source) -> None:
     with _open_zip(source) as archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:

@@ -1,4 +1,4 @@
-"""The Import page's actions: load with progress, what the last load did, history with undo."""
+"""The Import page's per-file outcome: preview, validation report, load with progress, results."""
 
 from __future__ import annotations
 
@@ -10,17 +10,57 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from okam_analytics import db
-from okam_analytics.ingest import presets, service
+from okam_analytics.ingest import service
+from okam_analytics.ingest.service import ImportPlan
 from okam_analytics.ui import data, render
-from okam_analytics.ui.import_render import FilePlan, escape_text, findings_table
+from okam_analytics.ui.import_render import FINDING_LABELS, FilePlan, escape_text
 from okam_analytics.ui.text import t
 
 RESULTS_KEY = "import__results"  # what the last load did, shown once after the rerun
-UNDO_FLASH_KEY = "import__undo_flash"  # (kind, text key, values) of the last undo
 STAGES = ("versions", "current", "done")  # what the loader reports through `progress`
-HISTORY_LABELS = ("import_id", "kind", "preset", "file_name", "rows_loaded", "rows_rejected",
-                  "period", "imported_at", "status")  # fmt: skip
+
+
+def preview_frame(plan: ImportPlan) -> pd.DataFrame:
+    """The first canonical rows: the line, the mapped fields and their raw words."""
+    mapped = set(plan.mapping) | {f"{f}_raw" for f in plan.mapping}
+    columns = [c for c in plan.preview.columns if c in mapped]
+    shown = plan.preview[["__line", *columns]]
+    return shown.rename(columns={"__line": t("import.col.line")})
+
+
+def preview(plan: ImportPlan) -> None:
+    """The first 20 rows as they will be stored."""
+    st.caption(t("import.preview.caption", rows=min(len(plan.preview), 20)))
+    render.show_table(preview_frame(plan))
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with translated headers and severities, ready for a grid or a download."""
+    shown = findings[list(FINDING_LABELS)].copy()
+    shown["severity"] = shown["severity"].map(lambda s: t(f"import.severity.{s}"))
+    return shown.rename(columns={c: t(f"import.col.{c}") for c in FINDING_LABELS})
+
+
+def report(plan: ImportPlan, n: int) -> None:
+    """Counts of rejected and warned rows, the findings, and their download."""
+    if not plan.findings_count:
+        st.success(t("import.report.clean", rows=plan.rows_read))
+        return
+    counts = {"rejected": plan.rows_rejected, "warned": plan.rows_warned}
+    st.write(t("import.report.counts", loadable=plan.rows_loadable, **counts))
+    table = findings_table(plan.findings)
+    if plan.findings_count > len(table):
+        st.caption(t("import.report.truncated", shown=len(table), total=plan.findings_count))
+    render.show_table(table, height=min(len(table) + 1, 12) * 35 + 3)
+    stem = render.file_stem(plan.file_name.rsplit(".", 1)[0])
+    render.download_buttons(table, f"{stem}_findings", key=f"import_findings_{n}")
+
+
+def report_tab_label(plan: ImportPlan) -> str:
+    """The validation tab's title, with the number of rejected rows when there are any."""
+    if plan.rows_rejected:
+        return t("import.tab.report_rejects", rejected=plan.rows_rejected)
+    return t("import.tab.report")
 
 
 def active_imports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, datetime]]:
@@ -40,7 +80,7 @@ def when(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
-def is_ready(plan: service.ImportPlan, n: int) -> bool:
+def is_ready(plan: ImportPlan, n: int) -> bool:
     """True when the file can be loaded now: inspected, and its rejects accepted if any."""
     if plan.refused or plan.private is None or plan.rows_loadable <= 0:
         return False
@@ -120,94 +160,3 @@ def show_results() -> None:
         else:
             reason = "  \n".join(escape_text(error) for error in outcome["errors"])
             st.error(t("import.result.refused", **values, reason=reason))
-
-
-def sample_note(con: duckdb.DuckDBPyConnection) -> None:
-    """Say so while only the bundled sample data is loaded (it can be undone below)."""
-    if data.is_sample_only(con):
-        st.info(t("import.sample_note"), icon=":material/science:")
-
-
-def history_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every import as the manager reads it: labels, the period as dates, translated words."""
-    labels = {name: p.label for name, p in presets.all_presets().items()}
-    start = frame["period_start"].dt.strftime("%Y-%m-%d").fillna("…")
-    end = frame["period_end"].dt.strftime("%Y-%m-%d").fillna("…")
-    shown = frame.assign(
-        kind=frame["kind"].map(lambda k: t(f"import.kind.{k}")),
-        preset=frame["preset"].map(lambda p: labels.get(p, p)),
-        period=start + " – " + end,
-        status=frame["status"].map(lambda s: t(f"import.status.{s}")),
-    )
-    return shown[list(HISTORY_LABELS)]
-
-
-def history(con: duckdb.DuckDBPyConnection) -> None:
-    """The import history, undo of an active import, the findings of any import."""
-    frame = data.cached_call(service.list_imports)
-    if frame.empty:
-        st.caption(t("import.history.empty"))
-        return
-    table = history_frame(frame)
-    labels = {c: t(f"import.history.{c}") for c in HISTORY_LABELS}
-    render.show_table(table, labels=labels, height=min(len(table) + 1, 10) * 35 + 3)
-    undo_controls(frame)
-    past_findings(frame)
-
-
-def _undo(import_id: int) -> None:
-    # A button callback: it runs before the page is drawn, so the page shows the data after undo.
-    try:
-        with data.import_lock(), closing(data.cursor()) as con:
-            service.undo(con, import_id)
-        st.session_state[UNDO_FLASH_KEY] = ("success", "import.undo.done", {"id": import_id})
-    except ValueError as exc:
-        st.session_state[UNDO_FLASH_KEY] = ("error", "import.undo.failed", {"reason": exc})
-    data.invalidate()
-    st.session_state["import_undo_confirm"] = False
-
-
-def undo_controls(frame: pd.DataFrame) -> None:
-    """Pick an active import, confirm, undo."""
-    st.subheader(t("import.undo.title"))
-    flash = st.session_state.pop(UNDO_FLASH_KEY, None)
-    if flash:
-        box = st.success if flash[0] == "success" else st.error
-        box(t(flash[1], **{k: escape_text(v) for k, v in flash[2].items()}))
-    active = frame[frame["status"] == "active"]
-    if active.empty:
-        st.caption(t("import.undo.none"))
-        return
-    names = dict(zip(active["import_id"], active["file_name"], strict=True))
-    chosen = st.selectbox(
-        t("import.undo.pick"),
-        list(names),
-        key="import_undo_id",
-        format_func=lambda i: t("import.undo.option", id=i, file=names.get(i, "")),
-    )
-    confirmed = st.checkbox(t("import.undo.confirm"), key="import_undo_confirm")
-    st.button(t("import.undo.button"), key="import_undo_button", disabled=not confirmed,
-              on_click=_undo, args=(int(chosen),), icon=":material/undo:")  # fmt: skip
-
-
-def findings_of(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
-    """The rejected and warned rows recorded for one import."""
-    return db.query_df(con, "import_findings", import_id=import_id)
-
-
-def past_findings(frame: pd.DataFrame) -> None:
-    """The validation report of a past import, shown and downloadable."""
-    with_findings = frame[(frame["rows_rejected"] > 0) | (frame["rows_warned"] > 0)]
-    if with_findings.empty:
-        return
-    st.subheader(t("import.past.title"))
-    names = dict(zip(with_findings["import_id"], with_findings["file_name"], strict=True))
-    chosen = st.selectbox(
-        t("import.past.pick"),
-        list(names),
-        key="import_past_id",
-        format_func=lambda i: t("import.undo.option", id=i, file=names.get(i, "")),
-    )
-    table = findings_table(data.cached_call(findings_of, int(chosen)))
-    render.show_table(table, height=min(len(table) + 1, 10) * 35 + 3)
-    render.download_buttons(table, f"import_{int(chosen)}_findings", key="import_past_findings")

@@ -1,5 +1,5 @@
 """The Import page's per-file pieces: cached inspection, detection and overrides, the mapping
-editor, preview, validation report, and loading with progress.
+editor (import_actions: preview, report, load; import_history: history and undo).
 
 An uploaded file is inspected once per set of overrides (kind, preset, sheet, mapping): the plan
 waits in the session, so a rerun (ticking a box, switching a tab) never reads the file again.
@@ -28,6 +28,7 @@ PLANS_KEY = "import__plans"  # plan key -> FilePlan; only the plans of the files
 DIGESTS_KEY = "import__digests"  # uploaded file_id -> sha256 of its bytes
 FILE_AT_KEY = "import__file_at"  # file index -> sha256 of the file drawn there last run
 MAPPING_KEY = "import__mapping_{n}"  # the manager's corrected mapping of file n
+SAVED_KEY = "import__saved_{n}"  # name of the mapping just saved from file n, shown once
 # Per-file widgets are keyed by the file's index; they start afresh when another file takes it.
 PER_FILE_KEYS = ("import_kind_{n}", "import_preset_{n}", "import_sheet_{n}", "import_accept_{n}",
                  "import_mapping_name_{n}", MAPPING_KEY)  # fmt: skip
@@ -106,6 +107,10 @@ def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> l
             cache[key] = FilePlan(n, key, plan, saved)
         shown.append(FilePlan(n, key, cache[key].plan, cache[key].saved_mapping))
     _prune(cache, {item.key for item in shown})
+    current = {upload.file_id for upload in uploads}
+    digests = st.session_state.setdefault(DIGESTS_KEY, {})
+    for file_id in [f for f in digests if f not in current]:
+        del digests[file_id]
     return shown
 
 
@@ -265,55 +270,23 @@ def mapping_editor(con: duckdb.DuckDBPyConnection, item: FilePlan) -> None:
     if st.button(t("import.map.reinspect"), key=f"import_reinspect_{n}", icon=":material/refresh:"):
         st.session_state[MAPPING_KEY.format(n=n)] = mapping
         st.rerun()
+    save_mapping(con, item, mapping)
+
+
+def save_mapping(con: duckdb.DuckDBPyConnection, item: FilePlan, mapping: dict[str, Any]) -> None:
+    """Keep the edited mapping under a name; it then reads this file and the next ones."""
+    n = item.n
+    flash = st.session_state.pop(SAVED_KEY.format(n=n), None)
+    if flash:
+        st.success(t("import.map.saved", name=render.escape_markdown(flash)))
     name_box, save_box = st.columns([3, 1], vertical_alignment="bottom")
     name = name_box.text_input(t("import.map.name"), key=f"import_mapping_name_{n}", max_chars=80)
-    if save_box.button(
-        t("import.map.save"), key=f"import_save_mapping_{n}", disabled=not name.strip()
-    ):
-        service.save_mapping(con, name.strip(), plan.kind, mapping)
+    # never disabled: a name typed just before the click reaches the script with the click
+    if save_box.button(t("import.map.save"), key=f"import_save_mapping_{n}"):
+        if not name.strip():
+            st.warning(t("import.map.name_needed"))
+            return
+        service.save_mapping(con, name.strip(), item.plan.kind, mapping)
         st.session_state[MAPPING_KEY.format(n=n)] = mapping
-        st.toast(t("import.map.saved", name=render.escape_markdown(name.strip())))
+        st.session_state[SAVED_KEY.format(n=n)] = name.strip()
         st.rerun()
-
-
-def preview_frame(plan: ImportPlan) -> pd.DataFrame:
-    """The first canonical rows: the line, the mapped fields and their raw words."""
-    mapped = set(plan.mapping) | {f"{f}_raw" for f in plan.mapping}
-    columns = [c for c in plan.preview.columns if c in mapped]
-    shown = plan.preview[["__line", *columns]]
-    return shown.rename(columns={"__line": t("import.col.line")})
-
-
-def preview(plan: ImportPlan) -> None:
-    """The first 20 rows as they will be stored."""
-    st.caption(t("import.preview.caption", rows=min(len(plan.preview), 20)))
-    render.show_table(preview_frame(plan))
-
-
-def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings with translated headers and severities, ready for a grid or a download."""
-    shown = findings[list(FINDING_LABELS)].copy()
-    shown["severity"] = shown["severity"].map(lambda s: t(f"import.severity.{s}"))
-    return shown.rename(columns={c: t(f"import.col.{c}") for c in FINDING_LABELS})
-
-
-def report(plan: ImportPlan, n: int) -> None:
-    """Counts of rejected and warned rows, the findings, and their download."""
-    if not plan.findings_count:
-        st.success(t("import.report.clean", rows=plan.rows_read))
-        return
-    counts = {"rejected": plan.rows_rejected, "warned": plan.rows_warned}
-    st.write(t("import.report.counts", loadable=plan.rows_loadable, **counts))
-    table = findings_table(plan.findings)
-    if plan.findings_count > len(table):
-        st.caption(t("import.report.truncated", shown=len(table), total=plan.findings_count))
-    render.show_table(table, height=min(len(table) + 1, 12) * 35 + 3)
-    stem = render.file_stem(plan.file_name.rsplit(".", 1)[0])
-    render.download_buttons(table, f"{stem}_findings", key=f"import_findings_{n}")
-
-
-def report_tab_label(plan: ImportPlan) -> str:
-    """The validation tab's title, with the number of rejected rows when there are any."""
-    if plan.rows_rejected:
-        return t("import.tab.report_rejects", rejected=plan.rows_rejected)
-    return t("import.tab.report")

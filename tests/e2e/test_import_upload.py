@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -24,9 +25,12 @@ def wait_idle(page: Page) -> None:
 
 def grid_cells(page: Page, header: str) -> list[str]:
     """The cell texts of the table with that column header (the grid keeps them for a11y)."""
-    header_cell = page.get_by_role("columnheader", name=header, exact=True)
+    # the grid's table is off-screen (not in the accessibility tree): match its cells by CSS
+    header_cell = page.locator('[role="columnheader"]', has_text=re.compile(f"^{header}$"))
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=header_cell)
-    return grid.get_by_role("gridcell").all_text_contents()
+    cells = grid.locator('[role="gridcell"]')
+    expect(cells.first).to_be_attached()  # the grid draws its cells after the script run
+    return cells.all_text_contents()
 
 
 def test_upload_shows_the_detection_and_loads(
