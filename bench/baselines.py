@@ -81,7 +81,9 @@ def redundancy(frames: dict[str, pd.DataFrame], cfg: dict, as_of_on: date) -> pd
         knowledge=("k", "sum"), weight=("weight", "sum")
     )
     scores = scores[scores["weight"] > 0].reset_index()
-    scores = scores.sort_values(["client", "knowledge", "consultant"], ascending=[True, False, True])
+    scores = scores.sort_values(
+        ["client", "knowledge", "consultant"], ascending=[True, False, True]
+    )
     scores["total"] = scores.groupby("client")["knowledge"].transform("sum")
     scores["running"] = scores.groupby("client")["knowledge"].cumsum()
     scores["rank"] = scores.groupby("client").cumcount() + 1
@@ -145,9 +147,7 @@ def weekly(frames: dict[str, pd.DataFrame], cfg: dict, date_from: date, date_to:
     last_day = e["work_date"].max()
     spans = e[e["consultant"].notna()].groupby("consultant")["work_date"].agg(["min", "max"])
     spans.loc[spans["max"] > last_day - 28 * DAY, "max"] = pd.NaT  # still active
-    roster = frames["consultants"].merge(
-        spans, left_on="consultant", right_index=True, how="outer"
-    )
+    roster = frames["consultants"].merge(spans, left_on="consultant", right_index=True, how="outer")
     roster["capacity"] = roster["weekly_capacity_hours"].fillna(float(w["weekly_capacity_hours"]))
     named = roster["active_from"].notna() | roster["active_to"].notna()
     roster["start"] = pd.to_datetime(roster["active_from"]).fillna(roster["min"])
@@ -181,7 +181,7 @@ def weekly(frames: dict[str, pd.DataFrame], cfg: dict, date_from: date, date_to:
     hours = e.groupby(["consultant", "week"])[["worked", "absence", "billable"]].sum()
     per_client = e[~absent & e["client"].notna()].groupby(["consultant", "week", "client"])
     client_hours = per_client["hours"].sum()
-    hours["clients"] = (client_hours[client_hours > 0].groupby(["consultant", "week"]).size())
+    hours["clients"] = client_hours[client_hours > 0].groupby(["consultant", "week"]).size()
     weeks = hours.join(working, how="outer").reset_index()
     weeks = weeks.merge(roster[["consultant", "team", "capacity"]], on="consultant")
     weeks = weeks.fillna({"worked": 0.0, "absence": 0.0, "billable": 0.0, "clients": 0})
@@ -273,8 +273,10 @@ def period_facts(frames: dict[str, pd.DataFrame], cfg: dict, span: Any) -> pd.Da
         | (t["escalation_level"].fillna(0) >= 1)
         | (bool(e_cfg["include_reassigned"]) & (t["reassignment_count"].fillna(0) >= 1))
     )
-    open_counts = t.assign(escalated=escalated).groupby("assignee").agg(
-        open_tickets=("escalated", "size"), open_escalations=("escalated", "sum")
+    open_counts = (
+        t.assign(escalated=escalated)
+        .groupby("assignee")
+        .agg(open_tickets=("escalated", "size"), open_escalations=("escalated", "sum"))
     )
     return pd.concat([clients, open_counts], axis=1)
 

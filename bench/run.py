@@ -52,7 +52,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.fractions = sorted({float(f) for f in args.fractions.split(",")})
     args.reruns = steps.WARM_RUNS
     if args.smoke:
-        args.scale, args.fractions, args.reruns = SMOKE["scale"], SMOKE["fractions"], SMOKE["reruns"]
+        args.scale, args.fractions = SMOKE["scale"], SMOKE["fractions"]
+        args.reruns = SMOKE["reruns"]
     return args
 
 
@@ -62,7 +63,9 @@ class Runner:
     def __init__(self, isolate: bool) -> None:
         self.isolate = isolate
         self.env = {k: v for k, v in os.environ.items() if k != "OKAM_PASSWORD"}
-        self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
+        )
 
     def __call__(self, step: str, isolate: bool | None = None, **arguments: Any) -> dict[str, Any]:
         print(f"  {step} {json.dumps(arguments, default=str)[:110]}", flush=True)

@@ -80,9 +80,7 @@ def scaling(runs: dict[str, Any]) -> dict[str, Any]:
         rows = run["rows"]
         for kind in FILES:
             n = rows["tickets" if kind == "tickets" else "time_entries"]
-            series.setdefault(f"import_{kind}", []).append(
-                [n, run["import"][kind].get("seconds")]
-            )
+            series.setdefault(f"import_{kind}", []).append([n, run["import"][kind].get("seconds")])
         total = rows["tickets"] + rows["time_entries"]
         for name in REPORTS:
             r = run["reports"][name]

@@ -259,7 +259,7 @@ def test_the_page_speaks_french(app_db) -> None:
     at = upload(import_page("fr"), ("glpi.csv", REJECT))
     assert [e.label for e in at.expander] == [r"glpi\.csv · tickets GLPI, 3 lignes"]
     assert at.checkbox(key="import_accept_0").label == (
-        "Charger les 2 lignes valides et laisser de côté les 1 lignes rejetées"
+        "Charger les lignes valides (2) et laisser de côté les lignes rejetées (1)"
     )
     assert [h.value for h in at.header] == ["Historique des imports"]
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import datetime, timedelta
 from functools import cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from okam_analytics import db
@@ -23,7 +24,7 @@ from okam_analytics.ingest import service
 
 pytestmark = pytest.mark.slow
 SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("OKAM_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )  # fmt: skip
 
 GLPI_HEADER = [
@@ -168,6 +169,7 @@ def test_any_order_any_repeats_equals_each_file_once(files, data):
         repeats = data.draw(st.lists(st.integers(0, len(plans) - 1), max_size=len(plans)))
         order = data.draw(st.permutations([*range(len(plans)), *repeats]), label="order")
         assert load_all(plans, order) == once
+        event(f"current rows: {sum(map(len, once.values())) // 5 * 5}+")
     finally:
         for plan in plans:
             if plan.private is not None:
@@ -259,8 +261,10 @@ def test_malformed_file_gives_a_result_or_a_refusal_and_never_a_partial_load(con
         if plan.refused is not None:
             assert plan.refused.strip() and "Traceback" not in plan.refused
         result = service.load(con, plan, accept_rejects=True)  # never raises
+        event(f"{result.status}, {'read' if plan.headers else 'not read'}")
         if result.status != "loaded":
-            assert result.status == "refused" and result.errors
+            # refused naming why, or the very bytes of a file already loaded
+            assert result.errors if result.status == "refused" else result.status == "unchanged"
             assert whole_database(con) == before
             return
         # loaded: the whole file under one new import, nothing else touched

@@ -16,6 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import db, settings, share
+from okam_analytics.ui import client_render
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "shared-view-secret-0123456789"
@@ -215,3 +216,17 @@ def test_the_manager_view_has_the_share_box_and_needs_a_secret(app_db, monkeypat
     monkeypatch.delenv(share.SECRET_ENV)
     at.button(key="client_share_create").click().run()
     assert "Share links need a secret" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    ("url", "root"),
+    [
+        ("http://host:8501/client", "http://host:8501"),
+        ("http://host:8501/client/", "http://host:8501"),
+        ("https://x.org/okam/client", "https://x.org/okam"),
+        ("https://x.org/okam/", "https://x.org/okam"),
+        (None, "http://localhost:8501"),
+    ],
+)
+def test_app_root_of_the_page_url(url, root) -> None:
+    assert client_render.app_root(url) == root

@@ -13,7 +13,7 @@ windows as (
     select unnest($windows, recursive := true)
 ),
 
-days as (
+days as materialized (
     select
         d.day_on,
         w.open_minute,
@@ -28,7 +28,7 @@ days as (
       on w.isodow = isodow(d.day_on) and not list_contains($closed_on::date[], d.day_on)
 ),
 
-clock_hours as (
+clock_hours as materialized (
     select
         hour_start,
         case
@@ -65,25 +65,22 @@ tickets_in as (
 ),
 
 -- each moment's clock positions in minutes: business (open minutes since the first day) and
--- elapsed (UTC); the same lambda for the four moments of a ticket
+-- elapsed (UTC), from its day and its clock hour
 located as (
     select
         t.*,
-        list_transform(
-            [
-                {'at': t.created_at, 'day': c, 'hour': hc},
-                {'at': t.responded_at, 'day': r, 'hour': hr},
-                {'at': t.finished_at, 'day': f, 'hour': hf},
-                {'at': t.as_of, 'day': a, 'hour': ha}
-            ],
-            lambda x: {
-                'open': x.day.open_before + least(
-                    greatest((epoch(x.at) - epoch(x.at::date)) / 60 - coalesce(x.day.open_minute, 0), 0),
-                    coalesce(x.day.close_minute - x.day.open_minute, 0)
-                ),
-                'utc': x.hour.utc_minute + x.hour.utc_rate * (epoch(x.at) - epoch(x.hour.hour_start)) / 60
-            }
-        ) as p
+        c.open_before + least(greatest((epoch(created_at) - epoch(created_at::date)) / 60 - coalesce(c.open_minute, 0), 0),
+            coalesce(c.close_minute - c.open_minute, 0)) as created_at_open,
+        hc.utc_minute + hc.utc_rate * (epoch(created_at) - epoch(hc.hour_start)) / 60 as created_at_utc,
+        r.open_before + least(greatest((epoch(responded_at) - epoch(responded_at::date)) / 60 - coalesce(r.open_minute, 0), 0),
+            coalesce(r.close_minute - r.open_minute, 0)) as responded_at_open,
+        hr.utc_minute + hr.utc_rate * (epoch(responded_at) - epoch(hr.hour_start)) / 60 as responded_at_utc,
+        f.open_before + least(greatest((epoch(finished_at) - epoch(finished_at::date)) / 60 - coalesce(f.open_minute, 0), 0),
+            coalesce(f.close_minute - f.open_minute, 0)) as finished_at_open,
+        hf.utc_minute + hf.utc_rate * (epoch(finished_at) - epoch(hf.hour_start)) / 60 as finished_at_utc,
+        a.open_before + least(greatest((epoch(as_of) - epoch(as_of::date)) / 60 - coalesce(a.open_minute, 0), 0),
+            coalesce(a.close_minute - a.open_minute, 0)) as as_of_open,
+        ha.utc_minute + ha.utc_rate * (epoch(as_of) - epoch(ha.hour_start)) / 60 as as_of_utc
     from tickets_in as t
     left join days as c on c.day_on = t.created_at::date
     left join days as r on r.day_on = t.responded_at::date
@@ -103,12 +100,12 @@ judged as (
         g.resolution_target_minutes as resolution_target,
         l.finished_at is not null or l.undated as is_finished,
         l.responded_at is null as no_response,
-        case when g.clock = 'business' then p[2].open - p[1].open else p[2].utc - p[1].utc end
-            as response_clock,
-        case when g.clock = 'business' then p[3].open - p[1].open else p[3].utc - p[1].utc end
-            as resolution_clock,
-        case when g.clock = 'business' then p[4].open - p[1].open else p[4].utc - p[1].utc end
-            as age_clock
+        case when g.clock = 'business' then responded_at_open - created_at_open
+            else responded_at_utc - created_at_utc end as response_clock,
+        case when g.clock = 'business' then finished_at_open - created_at_open
+            else finished_at_utc - created_at_utc end as resolution_clock,
+        case when g.clock = 'business' then as_of_open - created_at_open
+            else as_of_utc - created_at_utc end as age_clock
     from located as l
     left join targets as g using (priority)
 ),
