@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from okam_analytics import formatting
 from okam_analytics.client_view import ClientSummary
 from okam_analytics.i18n import translate
 
-DASH = "–"
+DASH = formatting.DASH
 # measure -> how its values read
 KINDS = {
     "tickets_opened": "count",
@@ -56,31 +57,28 @@ class Tile:
 
 def number(value: Any, lang: str, digits: int = 0) -> str:
     """1234.5 as '1,234.5' (English) or '1 234,5' (French); a dash for a missing value."""
-    if value is None or pd.isna(value):
-        return DASH
-    shown = f"{value:,.{digits}f}"
-    if lang == "fr":
-        shown = shown.replace(",", " ").replace(".", ",")
-    return shown
+    return formatting.number(value, lang, digits)
 
 
 def formatted(kind: str, value: Any, lang: str, signed: bool = False) -> str:
-    """A value as a count, hours ('12.5 h') or a percentage ('87.5 %'); signed for changes."""
-    if value is None or pd.isna(value):
+    """A value as a count, hours ('12.5 h') or a percentage ('87.5%' / '87,5 %'); signed
+    (a '+' before a rise) for changes, where a change of a percentage is in points."""
+    if formatting.is_missing(value):
         return DASH
-    sign = "+" if signed and value > 0 else ""
-    if kind == "percent":
-        # a change of a percentage is in percentage points
-        unit = " pt" if signed else " %"
-        return sign + number(value * 100, lang, 1) + unit
-    if kind == "hours":
-        return sign + number(value, lang, 1) + " h"
-    return sign + number(value, lang, 0)
+    if kind == "percent" and signed:
+        text = formatting.number(value * 100, lang, 1) + formatting.unit_space(lang) + "pt"
+    elif kind == "percent":
+        text = formatting.percent(value, lang, 1)
+    elif kind == "hours":
+        text = formatting.hours(value, lang)
+    else:
+        text = formatting.count(value, lang)
+    return formatting.signed(text, value) if signed else text
 
 
 def period_text(summary: ClientSummary, lang: str) -> str:
-    """'2026-01-01 – 2026-03-31' (ISO dates read the same in both languages)."""
-    return f"{summary.date_from.isoformat()} – {summary.date_to.isoformat()}"
+    """'2026-01-01 – 2026-03-31' / '01/01/2026 – 31/03/2026'."""
+    return formatting.period(summary.date_from, summary.date_to, lang)
 
 
 def headline(summary: ClientSummary, lang: str) -> list[Tile]:
@@ -105,7 +103,7 @@ def headline(summary: ClientSummary, lang: str) -> list[Tile]:
             "backlog",
             tr("client.tile.backlog"),
             formatted("count", f["backlog"], lang),
-            tr("client.tile.backlog_note", day=summary.as_of_date.isoformat()),
+            tr("client.tile.backlog_note", day=formatting.day(summary.as_of_date, lang)),
         ),  # fmt: skip
         Tile(
             "escalations",
@@ -131,16 +129,16 @@ def headline(summary: ClientSummary, lang: str) -> list[Tile]:
     ]
 
 
-def month_label(value: Any) -> str:
-    """A month as 'YYYY-MM'."""
-    return pd.Timestamp(value).strftime("%Y-%m")
+def month_label(value: Any, lang: str = "en") -> str:
+    """A month as 'Jan 2026' / 'janv. 2026'."""
+    return formatting.month(value, lang)
 
 
 def monthly_table(summary: ClientSummary, lang: str) -> pd.DataFrame:
     """One row per month, every cell text, translated headers."""
     tr = partial(translate, lang=lang)
     frame = summary.monthly
-    shown = {tr("client.col.month"): [month_label(m) for m in frame["month_on"]]}
+    shown = {tr("client.col.month"): [month_label(m, lang) for m in frame["month_on"]]}
     for name in MONTHLY_SHOWN:
         shown[tr(f"client.col.{name}")] = [formatted(KINDS[name], v, lang) for v in frame[name]]
     return pd.DataFrame(shown)
@@ -150,8 +148,9 @@ def comparison_table(summary: ClientSummary, lang: str) -> pd.DataFrame:
     """The month-over-month table: measure, previous month, last month, change."""
     tr = partial(translate, lang=lang)
     months = summary.months
-    previous = months[0] if len(months) == 2 else tr("client.col.previous")
-    current = months[-1] if months else tr("client.col.current")
+    # months are "YYYY-MM" in the summary: as column headers they read in the language
+    previous = month_label(months[0], lang) if len(months) == 2 else tr("client.col.previous")
+    current = month_label(months[-1], lang) if months else tr("client.col.current")
     rows = summary.comparison
     return pd.DataFrame(
         {
@@ -173,7 +172,7 @@ def breach_table(summary: ClientSummary, lang: str) -> pd.DataFrame:
             tr("col.title"): b["title"].fillna("").astype(str),
             tr("col.priority"): b["priority"].fillna("").astype(str),
             tr("col.assignee"): b["assignee"].astype(str),
-            tr("col.created_at"): pd.to_datetime(b["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            tr("col.created_at"): [formatting.moment(v, lang) for v in b["created_at"]],
             tr("col.state"): [tr(f"status.{s}") for s in b["state"]],
             tr("col.overrun_hours"): [formatted("hours", v, lang) for v in b["overrun_hours"]],
         }
@@ -211,8 +210,8 @@ def priority_table(summary: ClientSummary, lang: str) -> pd.DataFrame:
 
 
 def generated_text(day: date, lang: str) -> str:
-    """'Generated on 2026-11-02'."""
-    return translate("client.generated_on", lang, day=day.isoformat())
+    """'Generated on 2026-11-02' / 'Généré le 02/11/2026'."""
+    return translate("client.generated_on", lang, day=formatting.day(day, lang))
 
 
 def knowledge_sentence(summary: ClientSummary, lang: str) -> str:
@@ -221,8 +220,8 @@ def knowledge_sentence(summary: ClientSummary, lang: str) -> str:
     return translate(
         "client.knowledge_caption",
         lang,
-        knowers=f["knowers"],
+        knowers=formatting.count(f["knowers"], lang),
         status=translate(f"status.{f['knowledge_status']}", lang),
-        others=max(0, f["knowing_consultants"] - f["knowers"]),
+        others=formatting.count(max(0, f["knowing_consultants"] - f["knowers"]), lang),
         names=translate(f"client.names.{summary.name_mode}", lang),
     )

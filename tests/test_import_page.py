@@ -145,12 +145,27 @@ def test_rejected_rows_need_the_accept_box(app_db) -> None:
 
     accept.check().run()
     assert not at.button(key="import_load_0").disabled
+    # another reading of the file (here: the title from another column) asks again
+    editor = at.data_editor[0]
+    row = editor.value["field"].tolist().index("title")
+    at.session_state[editor.key] = {
+        "edited_rows": {row: {"column": "Statut"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="import_reinspect_0").click().run()
+    assert at.checkbox(key="import_accept_0").value is False
+    assert at.button(key="import_load_0").disabled
+    at.checkbox(key="import_accept_0").check().run()
     at.button(key="import_load_0").click().run()
     assert (
         texts(at.success)[0]
         == r"glpi\.csv: loaded as import #1, 2 rows (1 rejected rows left out)."
     )
-    assert rows(app_db, "select ticket_id from tickets order by 1") == [("101",), ("102",)]
+    assert rows(app_db, "select ticket_id, title from tickets order by 1") == [
+        ("101", "Clos"),
+        ("102", "Nouveau"),
+    ]
     assert rows(app_db, 'select line, "column", severity from import_rejects') == [
         (4, "Date de résolution", "reject")
     ]

@@ -15,6 +15,7 @@ import os
 from datetime import datetime, timedelta
 from functools import cache
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -192,10 +193,22 @@ NASTY = st.sampled_from(
 ) | st.binary(min_size=1, max_size=6)  # fmt: skip
 
 
+@cache
+def good_workbook() -> bytes:
+    """The Harvest export as an .xlsx workbook."""
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(GOOD_FILES[1].decode())):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 @st.composite
 def mutated(draw) -> bytes:
     """A good export with bytes inserted, removed or cut off at random places."""
-    data = bytearray(draw(st.sampled_from(GOOD_FILES)) * draw(st.integers(1, 3)))
+    source = draw(st.sampled_from([*GOOD_FILES, good_workbook()]))
+    data = bytearray(source * (1 if source.startswith(b"PK") else draw(st.integers(1, 3))))
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["insert", "delete", "truncate"]))
@@ -209,6 +222,8 @@ def mutated(draw) -> bytes:
 
 
 MALFORMED = st.one_of(
+    mutated(),
+    mutated(),
     mutated(),
     st.binary(max_size=400),
     st.text(max_size=200).map(lambda t: t.encode("utf-16")),

@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from okam_analytics import formatting
 from okam_analytics.i18n import translate
 
 # One colour per status, the same on every page (charts, table cells, tiles).
@@ -86,10 +87,13 @@ def apply_layout(
     y_title: str | None = None,
     legend_title: str | None = None,
     height: int | None = None,
+    lang: str = "en",
 ) -> go.Figure:
-    """The common look: readable fonts, titled axes, legend above the plot, tight margins."""
+    """The common look: readable fonts, titled axes, legend above the plot, tight margins, the
+    language's decimal and thousands separators."""
     fig.update_layout(
         title={"text": title} if title else None,
+        separators=formatting.plotly_separators(lang),
         font=FONT,
         height=height,
         margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
@@ -101,13 +105,18 @@ def apply_layout(
     return fig
 
 
-def empty_figure(message: str) -> go.Figure:
+def localised(fig: go.Figure, lang: str) -> go.Figure:
+    """The language's decimal and thousands separators in hover texts and axes."""
+    return fig.update_layout(separators=formatting.plotly_separators(lang))
+
+
+def empty_figure(message: str, lang: str = "en") -> go.Figure:
     """A blank figure that says why it is empty (no data for these filters)."""
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font={"size": 15}, x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return apply_layout(fig, height=200)
+    return apply_layout(fig, height=200, lang=lang)
 
 
 def click_layer(

@@ -9,6 +9,7 @@ from functools import partial
 import pandas as pd
 import plotly.graph_objects as go
 
+from okam_analytics import formatting
 from okam_analytics.charts import GOOD, IDLE, WARN, apply_layout, empty_figure
 from okam_analytics.charts import escalations as escalation_charts
 from okam_analytics.charts import knowledge as knowledge_charts
@@ -21,16 +22,16 @@ HOURS, CONTRACT = "#4393c3", "#111111"
 FIGURES = ("tickets", "times", "compliance", "hours", "knowledge")
 
 
-def _months(monthly: pd.DataFrame) -> list[str]:
-    return [pd.Timestamp(m).strftime("%Y-%m") for m in monthly["month_on"]]
+def _months(monthly: pd.DataFrame, lang: str) -> list[str]:
+    return [formatting.month(m, lang) for m in monthly["month_on"]]
 
 
 def tickets_by_month(monthly: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Tickets opened and resolved per month (bars) and the backlog at each month end (line)."""
     tr = partial(translate, lang=lang)
     if monthly.empty or not (monthly["tickets_opened"].sum() or monthly["backlog"].sum()):
-        return empty_figure(tr("chart.no_data"))
-    months = _months(monthly)
+        return empty_figure(tr("chart.no_data"), lang)
+    months = _months(monthly, lang)
     fig = go.Figure()
     fig.add_bar(x=months, y=monthly["tickets_opened"], name=tr("client.col.tickets_opened"),
                 marker_color=OPENED)  # fmt: skip
@@ -40,7 +41,7 @@ def tickets_by_month(monthly: pd.DataFrame, lang: str = "en") -> go.Figure:
                     mode="lines+markers", line={"color": BACKLOG, "width": 2})  # fmt: skip
     fig.update_layout(barmode="group", hovermode="x unified")
     fig.update_xaxes(type="category")
-    return apply_layout(fig, y_title=tr("client.chart.tickets"), height=340)
+    return apply_layout(fig, y_title=tr("client.chart.tickets"), height=340, lang=lang)
 
 
 def times_by_month(monthly: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -49,43 +50,43 @@ def times_by_month(monthly: pd.DataFrame, lang: str = "en") -> go.Figure:
     tr = partial(translate, lang=lang)
     measures = {"response_p50_hours": RESPONSE, "resolution_p50_hours": RESOLUTION}
     if monthly.empty or monthly[list(measures)].isna().all().all():
-        return empty_figure(tr("chart.no_data"))
-    months = _months(monthly)
+        return empty_figure(tr("chart.no_data"), lang)
+    months = _months(monthly, lang)
     fig = go.Figure()
     for name, colour in measures.items():
         fig.add_scatter(x=months, y=monthly[name], name=tr(f"client.col.{name}"),
                         mode="lines+markers", line={"color": colour, "width": 2},
-                        hovertemplate="%{y:.1f} h")  # fmt: skip
+                        hovertemplate=formatting.d3_hours("y", lang))  # fmt: skip
     fig.update_layout(hovermode="x unified")
     fig.update_xaxes(type="category")
-    return apply_layout(fig, y_title=tr("client.chart.hours"), height=340)
+    return apply_layout(fig, y_title=tr("client.chart.hours"), height=340, lang=lang)
 
 
 def hours_by_month(monthly: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Hours worked per month (bars: billable and not) against the contract hours (line)."""
     tr = partial(translate, lang=lang)
     if monthly.empty or not (monthly["hours"].sum() or monthly["contract_hours"].notna().any()):
-        return empty_figure(tr("chart.no_data"))
-    months = _months(monthly)
+        return empty_figure(tr("chart.no_data"), lang)
+    months = _months(monthly, lang)
     fig = go.Figure()
     fig.add_bar(x=months, y=monthly["billable_hours"], name=tr("client.chart.billable"),
-                marker_color=HOURS, hovertemplate="%{y:.1f} h")  # fmt: skip
+                marker_color=HOURS, hovertemplate=formatting.d3_hours("y", lang))  # fmt: skip
     fig.add_bar(x=months, y=monthly["hours"] - monthly["billable_hours"],
                 name=tr("client.chart.non_billable"), marker_color=IDLE,
-                hovertemplate="%{y:.1f} h")  # fmt: skip
+                hovertemplate=formatting.d3_hours("y", lang))  # fmt: skip
     if monthly["contract_hours"].notna().any():
         fig.add_scatter(x=months, y=monthly["contract_hours"], name=tr("client.col.contract_hours"),
                         mode="lines+markers", line={"color": CONTRACT, "dash": "dash"},
-                        hovertemplate="%{y:.1f} h")  # fmt: skip
+                        hovertemplate=formatting.d3_hours("y", lang))  # fmt: skip
     over = monthly["contract_hours"].notna() & (monthly["hours"] > monthly["contract_hours"])
     if over.any():
         fig.add_scatter(x=[m for m, o in zip(months, over, strict=True) if o],
                         y=monthly.loc[over, "hours"], name=tr("client.chart.over_contract"),
                         mode="markers", marker={"color": WARN, "size": 12, "symbol": "triangle-up"},
-                        hovertemplate="%{y:.1f} h")  # fmt: skip
+                        hovertemplate=formatting.d3_hours("y", lang))  # fmt: skip
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_xaxes(type="category")
-    return apply_layout(fig, y_title=tr("client.chart.hours"), height=340)
+    return apply_layout(fig, y_title=tr("client.chart.hours"), height=340, lang=lang)
 
 
 def client_figures(summary: ClientSummary, lang: str = "en") -> dict[str, go.Figure]:

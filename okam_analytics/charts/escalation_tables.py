@@ -8,11 +8,12 @@ from functools import partial
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from okam_analytics import formatting
 from okam_analytics.charts import tables
 from okam_analytics.charts.escalations import AGE_BUCKETS
 from okam_analytics.i18n import translate
 
-WHEN = "{:%Y-%m-%d %H:%M}"
+WHEN = tables.WHEN
 TICKET_FIELDS = [
     "ticket_id", "source", "client", "title", "category", "priority_raw", "status_raw",
     "assignee", "team", "created_at", "first_response_at", "resolved_at", "closed_at",
@@ -109,16 +110,14 @@ def agreement_table(agreement: pd.DataFrame, lang: str = "en") -> Styler:
 def ticket_fields(detail: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One ticket (ticket_detail) as field / value rows of text, for the drill-down."""
     row = detail.iloc[0]
-    values = [_as_text(row[name]) for name in TICKET_FIELDS]
+    values = [_as_text(row[name], lang) for name in TICKET_FIELDS]
     labels = [translate(f"col.{name}", lang) for name in TICKET_FIELDS]
     return pd.DataFrame(
         {translate("col.field", lang): labels, translate("col.value", lang): values}
     )
 
 
-def _as_text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return tables.MISSING
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%Y-%m-%d %H:%M}"
-    return str(value)
+def _as_text(value: object, lang: str) -> str:
+    if pd.api.types.is_bool(value):  # the source's SLA flag
+        return translate("ui.yes" if value else "ui.no", lang)
+    return formatting.cell(value, lang)

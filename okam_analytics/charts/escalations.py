@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from okam_analytics import formatting
 from okam_analytics.charts import (
     SLA_STATES,
     apply_layout,
@@ -42,10 +43,12 @@ def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
     by month); each point carries [month, priority] for a drill-down."""
     tr = partial(translate, lang=lang)
     if frame.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     titles = [tr(f"chart.escalations.{m}_compliance") for m in MEASURES]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=titles)
     months = pd.to_datetime(frame["month"])
+    # months as categories named in the page's language (plotly has no French month names)
+    labels = {m: formatting.month(m, lang) for m in sorted(months.unique())}
     for col, measure in enumerate(MEASURES, start=1):
         for priority, rows in frame.assign(month=months).groupby("priority", sort=True):
             custom = list(
@@ -59,7 +62,7 @@ def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
                 )
             )
             fig.add_scatter(
-                x=rows["month"],
+                x=rows["month"].map(labels).tolist(),
                 y=rows[f"{measure}_compliance"],
                 customdata=custom,
                 mode="lines+markers",
@@ -72,23 +75,16 @@ def compliance_by_month(frame: pd.DataFrame, lang: str = "en") -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig = apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=400)
+    fig = apply_layout(fig, legend_title=tr("chart.escalations.priority"), height=400, lang=lang)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_yaxes(title_text=tr("chart.escalations.compliance"), row=1, col=1)
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")  # digits: the same in every language
-    return localised(_legend_above_titles(fig), lang)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(labels.values()))
+    return _legend_above_titles(fig)
 
 
 def count_step(tallest: int, ticks: int = 6) -> int:
     """A whole tick step for an axis of counts up to `tallest` (about `ticks` ticks)."""
     return max(1, -(-tallest // ticks))
-
-
-def localised(fig: go.Figure, lang: str) -> go.Figure:
-    """Decimal comma and thin thousands space in French hover texts and axes."""
-    if lang == "fr":
-        fig.update_layout(separators=", ")
-    return fig
 
 
 def _legend_above_titles(fig: go.Figure) -> go.Figure:
@@ -99,7 +95,7 @@ def _legend_above_titles(fig: go.Figure) -> go.Figure:
 
 def _month_hover(tr) -> str:
     return (
-        "<b>%{customdata[1]}</b> %{x|%B %Y}<br>"
+        "<b>%{customdata[1]}</b> %{x}<br>"
         f"{tr('chart.escalations.compliance')}: %{{y:.1%}}<br>"
         f"{tr('chart.escalations.met')}: %{{customdata[2]}} · "
         f"{tr('chart.escalations.breached')}: %{{customdata[3]}}<br>"
@@ -112,13 +108,13 @@ def time_distributions(stats: pd.DataFrame, lang: str = "en") -> go.Figure:
     in each priority's clock, with the SLA target marked (escalation_scope.distribution_stats)."""
     tr = partial(translate, lang=lang)
     if stats.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     titles = [tr(f"chart.escalations.{m}_time") for m in MEASURES]
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
     for col, measure in enumerate(MEASURES, start=1):
         rows = stats[stats["measure"] == measure].sort_values("priority")
         for row in rows.itertuples():  # one box per priority: a handful of traces
-            fig.add_trace(_box(row, tr), row=1, col=col)
+            fig.add_trace(_box(row, tr, lang), row=1, col=col)
         fig.add_scatter(
             x=rows["priority"],
             y=rows["target_hours"],
@@ -132,17 +128,18 @@ def time_distributions(stats: pd.DataFrame, lang: str = "en") -> go.Figure:
                 "color": TARGET_MARK,
                 "line": {"width": 3},
             },
-            hovertemplate=f"{tr('chart.escalations.target')}: %{{y:.1f}} h<extra></extra>",
+            hovertemplate=f"{tr('chart.escalations.target')}: {formatting.d3_hours('y', lang)}"
+            "<extra></extra>",
             row=1,
             col=col,
         )
-    fig = apply_layout(fig, x_title=tr("chart.escalations.priority"), height=420)
+    fig = apply_layout(fig, x_title=tr("chart.escalations.priority"), height=420, lang=lang)
     fig.update_yaxes(rangemode="tozero")
     fig.update_yaxes(title_text=tr("chart.escalations.hours"), row=1, col=1)
-    return localised(_legend_above_titles(fig), lang)
+    return _legend_above_titles(fig)
 
 
-def _box(row, tr) -> go.Box:
+def _box(row, tr, lang: str) -> go.Box:
     clock = tr(f"chart.escalations.clock_{row.clock.replace('24x7', 'always')}")
     return go.Box(
         x=[row.priority],
@@ -156,8 +153,9 @@ def _box(row, tr) -> go.Box:
         showlegend=False,
         marker_color=priority_colour(row.priority),
         hovertext=[
-            f"{row.priority} · {clock} · {row.tickets} {tr('chart.escalations.tickets')}"
-            f"<br>{tr('chart.escalations.max')}: {row.max:.1f} h"
+            f"{row.priority} · {clock} · {formatting.count(row.tickets, lang)} "
+            f"{tr('chart.escalations.tickets')}"
+            f"<br>{tr('chart.escalations.max')}: {formatting.hours(row.max, lang)}"
         ],
         hoverinfo="y+text",
     )
@@ -168,7 +166,7 @@ def open_by_age(open_frame: pd.DataFrame, lang: str = "en") -> go.Figure:
     carries its bucket (the SQL text) for a drill-down."""
     tr = partial(translate, lang=lang)
     if open_frame.empty:
-        return empty_figure(tr("chart.escalations.no_open"))
+        return empty_figure(tr("chart.escalations.no_open"), lang)
     counts = open_frame.groupby(["age_bucket", "state"], as_index=False).size()
     fig = go.Figure()
     for state in [s for s in SLA_STATES if s in set(counts["state"])]:
@@ -187,10 +185,11 @@ def open_by_age(open_frame: pd.DataFrame, lang: str = "en") -> go.Figure:
         x_title=tr("chart.escalations.age"),
         y_title=tr("chart.escalations.open_tickets"),
         height=340,
+        lang=lang,
     )
     tallest = int(counts.groupby("age_bucket")["size"].sum().max())
     fig.update_yaxes(rangemode="tozero", tickformat="d", dtick=count_step(tallest))
-    return localised(fig, lang)
+    return fig
 
 
 def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) -> go.Figure:
@@ -198,7 +197,7 @@ def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) ->
     the clients with the most breaches first, at most `limit` of them."""
     tr = partial(translate, lang=lang)
     if counts.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     wide = counts.pivot_table(index="client", columns="state", values="tickets", fill_value=0)
     bad = wide.reindex(columns=["breached", "open_breached"], fill_value=0).sum(axis=1)
     order = (
@@ -220,10 +219,9 @@ def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) ->
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    fig = apply_layout(
-        fig, x_title=tr("chart.escalations.tickets_axis"), height=rows_height(len(wide))
+    return apply_layout(
+        fig, x_title=tr("chart.escalations.tickets_axis"), height=rows_height(len(wide)), lang=lang
     )
-    return localised(fig, lang)
 
 
 def pressure_scatter(
@@ -234,14 +232,14 @@ def pressure_scatter(
     tr = partial(translate, lang=lang)
     shown = weeks[(weeks["escalations"] > 0) & weeks["utilisation"].notna()]
     if shown.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     fig = go.Figure()
     for status in [s for s in LOAD_STATUSES if s in set(shown["load_status"])]:
         rows = shown[shown["load_status"] == status]
         custom = list(
             zip(
                 rows["consultant"],
-                pd.to_datetime(rows["week_start"]).dt.strftime("%Y-%m-%d"),
+                [formatting.day(week, lang) for week in rows["week_start"]],
                 rows["breached_escalations"],
                 rows["worked_hours"],
                 rows["capacity_hours"],
@@ -255,12 +253,12 @@ def pressure_scatter(
             mode="markers",
             name=tr(f"chart.escalations.load_{status}"),
             marker={"color": status_colour(status), "size": 10, "opacity": 0.75},
-            hovertemplate=_pressure_hover(tr),
+            hovertemplate=_pressure_hover(tr, lang),
         )
     for threshold, key in ((busy_threshold, "busy"), (overload_threshold, "overloaded")):
         fig.add_vline(
             x=threshold, line_dash="dot", line_color=status_colour(key), opacity=0.8,
-            annotation_text=f"{threshold:.0%}", annotation_position="top",
+            annotation_text=formatting.percent(threshold, lang), annotation_position="top",
         )  # fmt: skip
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(rangemode="tozero", dtick=count_step(int(shown["escalations"].max())))
@@ -269,15 +267,17 @@ def pressure_scatter(
         x_title=tr("chart.escalations.utilisation_week"),
         y_title=tr("chart.escalations.escalations_week"),
         height=380,
+        lang=lang,
     )
-    return localised(fig, lang)
+    return fig
 
 
-def _pressure_hover(tr) -> str:
+def _pressure_hover(tr, lang: str) -> str:
     return (
         f"<b>%{{customdata[0]}}</b><br>{tr('chart.week')} %{{customdata[1]}}<br>"
         f"{tr('chart.escalations.utilisation')}: %{{x:.0%}} "
-        "(%{customdata[3]:.1f} h / %{customdata[4]:.1f} h)<br>"
+        f"({formatting.d3_hours('customdata[3]', lang)} / "
+        f"{formatting.d3_hours('customdata[4]', lang)})<br>"
         f"{tr('chart.escalations.escalations')}: %{{y}} · "
         f"{tr('chart.escalations.breached')}: %{{customdata[2]}}<extra></extra>"
     )

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from okam_analytics import formatting
 from okam_analytics.charts import (
     KNOWLEDGE_STATUSES,
     apply_layout,
@@ -39,14 +40,14 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
     tr = partial(translate, lang=lang)
     shown = scores[scores["client"].isin(clients) & (scores["knowledge"] > 0)]
     if shown.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     consultants = shown.groupby("consultant")["knowledge"].sum().sort_values(ascending=False).index
     rows = [c for c in clients if c in set(shown["client"])]
     grid = shown.pivot(index="client", columns="consultant", values="knowledge")
     grid = grid.reindex(index=rows, columns=list(consultants))
     knower = shown.pivot(index="client", columns="consultant", values="is_knower")
     knower = knower.reindex(index=rows, columns=list(consultants)).fillna(False).astype(bool)
-    fig = go.Figure(_heat_trace(grid, np.where(knower.to_numpy(), KNOWER_MARK, ""), tr))
+    fig = go.Figure(_heat_trace(grid, np.where(knower.to_numpy(), KNOWER_MARK, ""), tr, lang))
     fig.add_trace(_cells_layer(shown, tr))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(rows))
     fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=plain(consultants))
@@ -55,12 +56,13 @@ def knowledge_heatmap(scores: pd.DataFrame, clients: list[str], lang: str = "en"
         x_title=tr("chart.consultant"),
         y_title=tr("chart.client"),
         height=rows_height(len(rows), per_row=26) + 80,
+        lang=lang,
     )
     fig.update_layout(plot_bgcolor="#ffffff")
     return fig
 
 
-def _heat_trace(grid: pd.DataFrame, marks: np.ndarray, tr) -> go.Heatmap:
+def _heat_trace(grid: pd.DataFrame, marks: np.ndarray, tr, lang: str) -> go.Heatmap:
     """log10(K) cells, a colour bar labelled in hours, and the knower marks as cell text."""
     top = float(np.nanmax(grid.to_numpy(dtype=float)))
     ticks = [v for v in TICK_VALUES if v <= max(10.0, top * 10)]
@@ -78,7 +80,7 @@ def _heat_trace(grid: pd.DataFrame, marks: np.ndarray, tr) -> go.Heatmap:
         colorbar={
             "title": {"text": tr("chart.knowledge.k_short")},
             "tickvals": np.log10(ticks).tolist(),
-            "ticktext": [f"{v:g}" for v in ticks],
+            "ticktext": [formatting.number(v, lang, 1 if v < 1 else 0) for v in ticks],
         },
     )
 
@@ -86,7 +88,7 @@ def _heat_trace(grid: pd.DataFrame, marks: np.ndarray, tr) -> go.Heatmap:
 def _cells_layer(cells: pd.DataFrame, tr) -> go.Scatter:
     """The clickable points of the known cells, with K, share and knower in the hover."""
     hover = (
-        f"<b>%{{y}}</b><br>%{{x}}<br>{tr('chart.knowledge.k')}: %{{customdata[0]:.1f}}"
+        f"<b>%{{y}}</b><br>%{{x}}<br>{tr('chart.knowledge.k')}: %{{customdata[0]:,.1f}}"
         f"<br>{tr('chart.knowledge.share')}: %{{customdata[1]:.0%}}<br>%{{customdata[2]}}"
     )
     knower_text = cells["is_knower"].map(
@@ -100,9 +102,9 @@ def redundancy_trend_chart(trend: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Stacked bars of active clients by status at each month end (statuses never seen left out)."""
     tr = partial(translate, lang=lang)
     if trend.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     # month ends as categories: a date axis would tick 30 Nov under "Dec"
-    ends = [day.isoformat() for day in trend["month_end"]]
+    ends = [formatting.day(end, lang) for end in trend["month_end"]]
     fig = go.Figure()
     for status in KNOWLEDGE_STATUSES:
         if status not in trend or not trend[status].any():
@@ -117,7 +119,11 @@ def redundancy_trend_chart(trend: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_xaxes(type="category")
     return apply_layout(
-        fig, x_title=tr("chart.month_end"), y_title=tr("chart.knowledge.active_clients"), height=340
+        fig,
+        x_title=tr("chart.month_end"),
+        y_title=tr("chart.knowledge.active_clients"),
+        height=340,
+        lang=lang,
     )
 
 
@@ -128,7 +134,7 @@ def client_knowledge_bars(
     tr = partial(translate, lang=lang)
     rows = scores[scores["client"] == client].sort_values("knowledge")
     if rows.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     colours = rows["is_knower"].map(
         {True: status_colour("covered"), False: status_colour("dormant")}
     )
@@ -140,7 +146,7 @@ def client_knowledge_bars(
             marker_color=colours.tolist(),
             customdata=rows["share"].fillna(0),
             hovertemplate=(
-                f"%{{y}}<br>{tr('chart.knowledge.k')}: %{{x:.1f}}"
+                f"%{{y}}<br>{tr('chart.knowledge.k')}: %{{x:,.1f}}"
                 f"<br>{tr('chart.knowledge.share')}: %{{customdata:.0%}}<extra></extra>"
             ),
         )
@@ -153,5 +159,5 @@ def client_knowledge_bars(
         annotation_position="top",
     )
     return apply_layout(
-        fig, x_title=tr("chart.knowledge.k"), height=rows_height(len(rows), minimum=200)
+        fig, x_title=tr("chart.knowledge.k"), height=rows_height(len(rows), minimum=200), lang=lang
     )

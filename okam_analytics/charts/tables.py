@@ -1,7 +1,8 @@
 """Display tables: metric frames -> pandas Stylers with translated headers and status colours.
 
 Cells stay plain text (st.dataframe never renders HTML); only background colours are styled.
-Never imports streamlit.
+Numbers and dates are shown as the page's language writes them (formatting), while the
+underlying values stay numbers, so a column still sorts by value. Never imports streamlit.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from functools import partial
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from okam_analytics import formatting
 from okam_analytics.charts import KNOWLEDGE_STATUSES, status_label, status_tint
 from okam_analytics.i18n import translate
 
-PERCENT, HOURS, DECIMAL = "{:.0%}", "{:.1f}", "{:.1f}"
-MISSING = "–"
+# how a column reads (formatting.FORMATTERS); other columns by their values (formatting.cell)
+PERCENT, HOURS, DECIMAL, WHEN = "percent", "decimal", "decimal", "moment"
+MISSING = formatting.DASH
 STATUS_ORDER = {status: i for i, status in enumerate(reversed(KNOWLEDGE_STATUSES))}
 
 
@@ -33,7 +36,8 @@ def styled(
     status_columns: Iterable[str] = (),
     formats: dict[str, str] | None = None,
 ) -> Styler:
-    """frame with statuses translated and tinted, numbers formatted, headers as col.<name>."""
+    """frame with statuses translated and tinted, numbers and dates in the language's way
+    (formats: column -> a formatting.FORMATTERS kind), headers as col.<name>."""
     shown = frame.copy()
     tints: dict[str, str] = {}
     for column in status_columns:
@@ -44,10 +48,15 @@ def styled(
     shown[texts] = shown[texts].fillna(MISSING)  # Streamlit prints "None" whatever the Styler says
     headers = {name: translate(f"col.{name}", lang) for name in shown.columns}
     shown = shown.rename(columns=headers)
-    # a dash for every missing cell first (Streamlit would print "None"), then the number formats
-    styler = shown.style.format(na_rep=MISSING, precision=1).format(
-        {headers[name]: spec for name, spec in (formats or {}).items() if name in headers},
-        na_rep=MISSING,
+    kinds = {headers[name]: kind for name, kind in (formats or {}).items() if name in headers}
+    for column in shown.columns:
+        # counts that became floats (a missing value among them) still read as counts
+        values = shown[column]
+        if column not in kinds and values.dtype.kind == "f" and values.dropna().mod(1).eq(0).all():
+            kinds[column] = "count"
+    # every cell through a formatter: a dash when missing (Streamlit would print "None")
+    styler = shown.style.format(
+        {column: formatting.formatter(kinds.get(column, "cell"), lang) for column in shown.columns}
     )
     tinted = [headers[c] for c in status_columns]
     if tinted:
@@ -142,4 +151,4 @@ def call_table(call: pd.DataFrame, lang: str = "en") -> Styler:
 def freshness_table(freshness: pd.DataFrame, lang: str = "en") -> Styler:
     """Per source: imports, rows, last import time and the latest day in the data."""
     shown = freshness.assign(kind=freshness["kind"].map(lambda k: translate(f"kind.{k}", lang)))
-    return styled(shown, lang, formats={"last_imported_at": "{:%Y-%m-%d %H:%M}"})
+    return styled(shown, lang, formats={"last_imported_at": WHEN})

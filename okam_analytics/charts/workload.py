@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from okam_analytics import formatting
 from okam_analytics.charts import (
     CALL_STATUSES,
     apply_layout,
@@ -44,7 +45,7 @@ def utilisation_heatmap(
     """Utilisation per consultant (rows) and ISO week (columns); overloaded weeks outlined."""
     tr = partial(translate, lang=lang)
     if weeks.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     frame = weeks.assign(week=pd.to_datetime(weeks["week_start"]))
     consultants = sorted(frame["consultant"].unique())
     grid = frame.pivot_table(
@@ -67,40 +68,42 @@ def utilisation_heatmap(
         )
     )
     fig.add_trace(
-        _overloaded_outline(frame[frame["overloaded"].astype(bool)], overload_threshold, tr)
+        _overloaded_outline(frame[frame["overloaded"].astype(bool)], overload_threshold, tr, lang)
     )
-    fig.add_trace(_week_cells(frame, tr))
+    fig.add_trace(_week_cells(frame, tr, lang))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(consultants))
     apply_layout(
         fig,
         x_title=tr("chart.week"),
         y_title=tr("chart.consultant"),
         height=rows_height(len(consultants), per_row=24),
+        lang=lang,
     )
+    fig.update_xaxes(tickformat=formatting.d3_day(lang))
     fig.update_layout(plot_bgcolor="#ffffff", legend={"x": 1, "xanchor": "right"})
     return fig
 
 
-def _overloaded_outline(hot: pd.DataFrame, threshold: float, tr) -> go.Scatter:
+def _overloaded_outline(hot: pd.DataFrame, threshold: float, tr, lang: str) -> go.Scatter:
     """A dark square around each overloaded week (kept while a cell is selected)."""
     return go.Scatter(
         x=hot["week"],
         y=plain(hot["consultant"]),
         mode="markers",
-        name=tr("chart.workload.overloaded_weeks").format(threshold=threshold),
+        name=tr("chart.workload.overloaded_weeks", threshold=formatting.percent(threshold, lang)),
         marker={"symbol": "square-open", "size": 13, "color": OVERLOAD_MARK, "line": {"width": 2}},
         hoverinfo="skip",
         unselected={"marker": {"opacity": 1}},
     )
 
 
-def _week_cells(frame: pd.DataFrame, tr) -> go.Scatter:
+def _week_cells(frame: pd.DataFrame, tr, lang: str) -> go.Scatter:
     """The clickable points of the heat map, with utilisation, worked and capacity in the hover."""
     hover = (
-        f"<b>%{{y}}</b><br>{tr('chart.week')} %{{x|%Y-%m-%d}}"
+        f"<b>%{{y}}</b><br>{tr('chart.week')} %{{x|{formatting.d3_day(lang)}}}"
         f"<br>{tr('chart.workload.utilisation')}: %{{customdata[0]:.0%}}"
-        f"<br>{tr('chart.workload.worked')}: %{{customdata[1]:.1f}} h"
-        f" / {tr('chart.workload.capacity')}: %{{customdata[2]:.1f}} h"
+        f"<br>{tr('chart.workload.worked')}: {formatting.d3_hours('customdata[1]', lang)}"
+        f" / {tr('chart.workload.capacity')}: {formatting.d3_hours('customdata[2]', lang)}"
     )
     custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float).tolist()
     return click_layer(frame["week"].tolist(), plain(frame["consultant"]), custom, hover)
@@ -111,7 +114,7 @@ def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en
     week's contract hours (capacity + absence): a bar above the line is a week over capacity."""
     tr = partial(translate, lang=lang)
     if weeks.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     weeks = weeks.sort_values("week_start")
     x = pd.to_datetime(weeks["week_start"])
     status = week_status(weeks, busy_threshold)
@@ -121,7 +124,8 @@ def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en
         y=weeks["absence_hours"],
         name=tr("chart.workload.absence"),
         marker_color=status_colour("absent"),
-        hovertemplate=f"{tr('chart.workload.absence')}: %{{y:.1f}} h<extra></extra>",
+        hovertemplate=f"{tr('chart.workload.absence')}: {formatting.d3_hours('y', lang)}"
+        "<extra></extra>",
     )
     labels = [status_label(s, lang) for s in status]
     custom = list(zip(weeks["utilisation"].fillna(0), weeks["capacity_hours"], labels, strict=True))
@@ -132,8 +136,9 @@ def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en
         marker_color=[status_colour(s) for s in status],
         customdata=custom,
         hovertemplate=(
-            f"{tr('chart.workload.worked')}: %{{y:.1f}} h / {tr('chart.workload.capacity')}: "
-            f"%{{customdata[1]:.1f}} h<br>{tr('chart.workload.utilisation')}: "
+            f"{tr('chart.workload.worked')}: {formatting.d3_hours('y', lang)} / "
+            f"{tr('chart.workload.capacity')}: {formatting.d3_hours('customdata[1]', lang)}<br>"
+            f"{tr('chart.workload.utilisation')}: "
             "%{customdata[0]:.0%} (%{customdata[2]})<extra></extra>"
         ),
     )
@@ -143,11 +148,14 @@ def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en
         name=tr("chart.workload.contract"),
         mode="lines",
         line={"color": "#212121", "width": 2, "shape": "hvh"},
-        hovertemplate=f"{tr('chart.workload.contract')}: %{{y:.1f}} h<extra></extra>",
+        hovertemplate=f"{tr('chart.workload.contract')}: {formatting.d3_hours('y', lang)}"
+        "<extra></extra>",
     )
     fig.update_layout(barmode="stack", hovermode="x unified", bargap=0.15)
-    fig.update_xaxes(hoverformat="%Y-%m-%d")
-    return apply_layout(fig, x_title=tr("chart.week"), y_title=tr("chart.hours"), height=380)
+    fig.update_xaxes(hoverformat=formatting.d3_day(lang), tickformat=formatting.d3_day(lang))
+    return apply_layout(
+        fig, x_title=tr("chart.week"), y_title=tr("chart.hours"), height=380, lang=lang
+    )
 
 
 def daily_call_chart(
@@ -156,7 +164,7 @@ def daily_call_chart(
     """Utilisation of the week to date per consultant, one colour per daily-call status."""
     tr = partial(translate, lang=lang)
     if call.empty:
-        return empty_figure(tr("chart.no_data"))
+        return empty_figure(tr("chart.no_data"), lang)
     rank = {status: i for i, status in enumerate(CALL_STATUSES)}
     call = call.assign(rank=call["status"].map(rank)).sort_values(
         ["rank", "utilisation_to_date", "consultant"], ascending=[False, True, False]
@@ -177,8 +185,8 @@ def daily_call_chart(
             .tolist(),
             hovertemplate=(
                 f"<b>%{{y}}</b><br>{tr('chart.workload.utilisation')}: %{{x:.0%}}<br>"
-                f"{tr('chart.workload.worked')}: %{{customdata[0]:.1f}} h / "
-                f"{tr('chart.workload.capacity')}: %{{customdata[1]:.1f}} h<br>"
+                f"{tr('chart.workload.worked')}: {formatting.d3_hours('customdata[0]', lang)} / "
+                f"{tr('chart.workload.capacity')}: {formatting.d3_hours('customdata[1]', lang)}<br>"
                 f"{tr('chart.workload.streak')}: %{{customdata[2]:.0f}}<extra></extra>"
             ),
         )
@@ -190,4 +198,5 @@ def daily_call_chart(
         fig,
         x_title=tr("chart.workload.utilisation_to_date"),
         height=rows_height(len(call), per_row=22),
+        lang=lang,
     )

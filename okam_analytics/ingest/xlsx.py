@@ -34,7 +34,15 @@ SAMPLE_ROWS = 200
 _PROLOG_LIMIT = 1024 * 1024
 _ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 # What zipfile raises on a damaged or hostile archive (encrypted parts, unknown methods ...).
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _OTHER_ZIPS = (
     ("xl/workbook.bin", "an Excel binary workbook (.xlsb); save it as .xlsx or CSV"),

@@ -27,6 +27,7 @@ UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
 PLANS_KEY = "import__plans"  # plan key -> FilePlan; only the plans of the files on screen
 DIGESTS_KEY = "import__digests"  # uploaded file_id -> sha256 of its bytes
 FILE_AT_KEY = "import__file_at"  # file index -> sha256 of the file drawn there last run
+PLAN_AT_KEY = "import__plan_at"  # file index -> key of the plan drawn there last run
 MAPPING_KEY = "import__mapping_{n}"  # the manager's corrected mapping of file n
 SAVED_KEY = "import__saved_{n}"  # name of the mapping just saved from file n, shown once
 # Per-file widgets are keyed by the file's index; they start afresh when another file takes it.
@@ -72,6 +73,14 @@ def _forget_choices(n: int, sha: str) -> None:
         drawn[n] = sha
 
 
+def _forget_acceptance(n: int, plan_key: str) -> None:
+    # Rejects accepted for one reading of the file are not accepted for another one.
+    drawn = st.session_state.setdefault(PLAN_AT_KEY, {})
+    if drawn.get(n) != plan_key:
+        st.session_state.pop(f"import_accept_{n}", None)
+        drawn[n] = plan_key
+
+
 def _inspect(upload: UploadedFile, choices: dict[str, Any]) -> ImportPlan:
     try:
         return service.inspect(upload.getvalue(), upload.name, **choices)
@@ -89,7 +98,10 @@ def _saved_mapping(
     if found is None:
         return plan, None
     name, kind, mapping = found
-    return _inspect(upload, {**choices, "kind": kind, "mapping": mapping}), name
+    with_saved = _inspect(upload, {**choices, "kind": kind, "mapping": mapping})
+    if with_saved.refused and not plan.refused:
+        return plan, None  # a saved mapping that no longer fits must not spoil a good reading
+    return with_saved, name
 
 
 def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> list[FilePlan]:
@@ -105,6 +117,7 @@ def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> l
             with st.spinner(t("import.inspecting", file=render.escape_markdown(upload.name))):
                 plan, saved = _saved_mapping(con, upload, _inspect(upload, choices), choices)
             cache[key] = FilePlan(n, key, plan, saved)
+        _forget_acceptance(n, key)
         shown.append(FilePlan(n, key, cache[key].plan, cache[key].saved_mapping))
     _prune(cache, {item.key for item in shown})
     current = {upload.file_id for upload in uploads}
