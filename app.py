@@ -20,7 +20,7 @@ PAGES = {
         ("pages/client.py", "nav.client", ":material/handshake:", "client"),
     ],
     "nav.section.data": [
-        ("pages/import_data.py", "nav.import", ":material/upload_file:", "import"),
+        ("pages/import.py", "nav.import", ":material/upload_file:", "import"),
         ("pages/settings.py", "nav.settings", ":material/settings:", "settings"),
     ],
 }

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 WARM_RUNS = 3
-PAGES = ["overview", "knowledge", "workload", "escalations", "client", "import_data", "settings"]
+PAGES = ["overview", "knowledge", "workload", "escalations", "client", "import", "settings"]
 
 
 def rss_mb() -> float:

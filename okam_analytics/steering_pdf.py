@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
-from okam_analytics import client_format, client_view, db, settings
+from okam_analytics import client_format, client_view, db, formatting, settings
 from okam_analytics.charts.client import client_figures
 from okam_analytics.client_view import ClientSummary
 from okam_analytics.i18n import translate
@@ -93,7 +93,7 @@ def _title_page(pdf: SteeringPDF, summary: ClientSummary, lang: str, day: date) 
     pdf.multi_cell(0, 14, pdf.text_of(summary.client), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.paragraph(tr("client.pdf.period", period=client_format.period_text(summary, lang)), 14)
-    pdf.paragraph(tr("client.pdf.as_of", day=summary.as_of_date.isoformat()), 11, MUTED)
+    pdf.paragraph(tr("client.pdf.as_of", day=formatting.day(summary.as_of_date, lang)), 11, MUTED)
     pdf.paragraph(client_format.generated_text(day, lang), 11, MUTED)
 
 

@@ -21,7 +21,7 @@ PAGES = [  # file, English title, French title
     ("pages/workload.py", "Workload", "Charge de travail"),
     ("pages/escalations.py", "Escalations", "Escalades"),
     ("pages/client.py", "Client", "Client"),
-    ("pages/import_data.py", "Import", "Import"),
+    ("pages/import.py", "Import", "Import"),
     ("pages/settings.py", "Settings", "Paramètres"),
 ]
 TICKETS = [  # ticket_id, client, team, created_at

@@ -192,7 +192,7 @@ def test_ticket_fields_are_text() -> None:
     assert list(fields.columns) == ["Champ", "Valeur"]
     values = dict(zip(fields["Champ"], fields["Valeur"], strict=True))
     assert values["Titre"] == "<b>Server down</b>"  # shown as text by st.dataframe
-    assert values["Créé le"] == "2026-01-05 17:00"
+    assert values["Créé le"] == "05/01/2026 17:00"
     assert values["Réouvertures"] == "2"
     assert values["Résolu le"] == "–"
 
@@ -212,6 +212,6 @@ def test_agreement_table_names_the_overall_row() -> None:
 
 
 def test_french_numbers_use_a_decimal_comma() -> None:
-    assert charts.compliance_by_month(BY_MONTH, "fr").layout.separators == ", "
-    assert charts.compliance_by_month(BY_MONTH).layout.separators is None
+    assert charts.compliance_by_month(BY_MONTH, "fr").layout.separators == ",\u202f"
+    assert charts.compliance_by_month(BY_MONTH).layout.separators == ".,"
     assert charts.count_step(4) == 1 and charts.count_step(40) == 7

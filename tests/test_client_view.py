@@ -135,10 +135,11 @@ def test_one_month_has_nothing_to_compare(con) -> None:
 @pytest.mark.parametrize(
     ("lang", "values", "hours_note", "knowers_note"),
     [
-        ("en", ["5", "5", "1", "2", "100.0 %", "50.0 %", "20.0 h", "1"],
-         "of 20.0 h in the contract (100.0 %)", "Single knower"),
-        ("fr", ["5", "5", "1", "2", "100,0 %", "50,0 %", "20,0 h", "1"],
-         "sur 20,0 h au contrat (100,0 %)", "Un seul connaisseur"),
+        ("en", ["5", "5", "1", "2", "100.0%", "50.0%", "20.0 h", "1"],
+         "of 20.0 h in the contract (100.0%)", "Single knower"),
+        # French: narrow no-break space before %, no-break space before a unit
+        ("fr", ["5", "5", "1", "2", "100,0\u202f%", "50,0\u202f%", "20,0\u00a0h", "1"],
+         "sur 20,0\u00a0h au contrat (100,0\u202f%)", "Un seul connaisseur"),
     ],
 )  # fmt: skip
 def test_headline_tiles(summary, lang, values, hours_note, knowers_note) -> None:
@@ -151,9 +152,9 @@ def test_headline_tiles(summary, lang, values, hours_note, knowers_note) -> None
     ("kind", "value", "lang", "signed", "shown"),
     [
         ("count", 1234, "en", False, "1,234"),
-        ("count", 1234, "fr", False, "1 234"),
-        ("hours", 1234.56, "fr", False, "1 234,6 h"),
-        ("percent", 0.875, "en", False, "87.5 %"),
+        ("count", 1234, "fr", False, "1\u202f234"),
+        ("hours", 1234.56, "fr", False, "1\u202f234,6\u00a0h"),
+        ("percent", 0.875, "en", False, "87.5%"),
         ("percent", 0.25, "en", True, "+25.0 pt"),
         ("hours", -4.0, "en", True, "-4.0 h"),
         ("count", None, "en", False, "–"),

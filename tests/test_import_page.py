@@ -15,7 +15,7 @@ from okam_analytics.ui import data
 from okam_analytics.ui import import_render as view
 
 REPO = Path(__file__).resolve().parents[1]
-PAGE = "pages/import_data.py"
+PAGE = "pages/import.py"
 SLOW = pytest.mark.slow  # each AppTest session takes one to two seconds on a shared machine
 HEADER = (
     "ID;Titre;Entité;Statut;Date d'ouverture;Date de résolution;Priorité;Attribué à - Technicien\n"

@@ -37,6 +37,11 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def spaced(text: str) -> str:
+    """Text with its no-break spaces as plain ones (pypdf reads some table cells' that way)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_pages_and_title_page(summary, lang) -> None:
     pages = pages_of(steering_pdf.build_pdf(summary, lang, generated_on=GENERATED))
@@ -56,20 +61,20 @@ def test_figures_equal_the_client_page(summary, lang) -> None:
         assert figures[at + 1] == tile.value, tile.label
     comparison = client_format.comparison_table(summary, lang)
     for row in comparison.itertuples(index=False):
-        assert " ".join(row) in figures
-    monthly = lines(pages[2])
+        assert spaced(" ".join(row)) in map(spaced, figures)
+    monthly = [spaced(line) for line in lines(pages[2])]
     for row in client_format.monthly_table(summary, lang).itertuples(index=False):
-        assert " ".join(row) in monthly
+        assert spaced(" ".join(row)) in monthly
 
 
 def test_hand_computed_figures_in_the_pdf(summary) -> None:
     pages = pages_of(steering_pdf.build_pdf(summary, "en", generated_on=GENERATED))
     figures = lines(pages[1])
     assert figures[figures.index("Tickets opened") + 1] == "5"
-    assert figures[figures.index("Resolution within SLA") + 1] == "50.0 %"
-    assert "of 20.0 h in the contract (100.0 %)" in figures
+    assert figures[figures.index("Resolution within SLA") + 1] == "50.0%"
+    assert "of 20.0 h in the contract (100.0%)" in figures
     assert "Opened 3 2 -1" in figures
-    assert "2026-02 2 2 1 1 1 100.0 % 0.0 % 1.8 h 171.0 h 8.0 h 10.0 h" in lines(pages[2])
+    assert "Feb 2026 2 2 1 1 1 100.0% 0.0% 1.8 h 171.0 h 8.0 h 10.0 h" in lines(pages[2])
     escalations = pages[4]
     assert 'A5 =HYPERLINK("http://x") P1 J. M. 2026-02-16 08:00 Breached 2.0 h' in escalations
     assert "J. M. " in pages[6] and "L. F. " in pages[6]
@@ -85,7 +90,7 @@ def test_core_font_fallback_without_a_ttf(summary, monkeypatch) -> None:
     monkeypatch.setattr(report_layout, "font_files", lambda: None)
     pages = pages_of(steering_pdf.build_pdf(summary, "fr", generated_on=GENERATED))
     assert [lines(text)[0] for text in pages] == PAGE_TITLES["fr"]  # accents are latin-1
-    assert "Période : 2026-01-01 - 2026-02-28" in pages[0]  # the en dash is not
+    assert "Période : 01/01/2026 - 28/02/2026" in pages[0]  # the en dash is not
 
 
 def run_args(tmp_path, client: str) -> SimpleNamespace:

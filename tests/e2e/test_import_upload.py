@@ -36,8 +36,6 @@ def grid_cells(page: Page, header: str) -> list[str]:
 def test_upload_shows_the_detection_and_loads(
     page: Page, fresh_app_server: str, screenshots: Path
 ) -> None:
-    # From the home page: a cold server's first request for /import is answered "Page not found"
-    # (Streamlit's pages/ folder mode knows the file name import_data, not the url_path).
     page.goto(fresh_app_server)
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=120_000)
     wait_idle(page)
