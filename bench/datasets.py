@@ -10,7 +10,9 @@ stamp file says the same files were written.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -53,7 +55,8 @@ def write_datasets(root: Path, scale: str | int, fractions: list[float]) -> dict
     wanted = sorted(set(fractions))
     if stamp_path.is_file():
         stamp = json.loads(stamp_path.read_text())
-        if stamp.get("scale") == str(scale) and all(_present(root, f, stamp) for f in wanted):
+        same = stamp.get("scale") == str(scale) and stamp.get("generator") == generator_hash()
+        if same and all(_present(root, f, stamp) for f in wanted):
             return {f: stamp["files"][f"{f:.3f}"] for f in wanted}
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -78,9 +81,18 @@ def write_datasets(root: Path, scale: str | int, fractions: list[float]) -> dict
             "timesheets_bytes": entries.stat().st_size,
             "write_seconds": round(time.perf_counter() - t0, 2),
         }
-    stamp = {"scale": str(scale), "generate_seconds": round(generated, 2), "files": files}
+    stamp = {"scale": str(scale), "generator": generator_hash(), "files": files}
+    stamp["generate_seconds"] = round(generated, 2)
     stamp_path.write_text(json.dumps(stamp, indent=1))
     return {f: files[f"{f:.3f}"] for f in wanted}
+
+
+def generator_hash() -> str:
+    """The sha256 of the generator's code: other code means other files."""
+    digest = hashlib.sha256()
+    for module in (sample, data, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def _present(root: Path, fraction: float, stamp: dict) -> bool:

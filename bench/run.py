@@ -45,6 +45,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-pages", action="store_true", help="do not run the pages")
     p.add_argument("--smoke", action="store_true", help="tiny run, steps in-process (seconds)")
     p.add_argument("--docs", help="also rewrite the generated block of this markdown file")
+    p.add_argument("--rerender", action="store_true",
+                   help="measure nothing: recompute targets and tables from the --out JSON")  # fmt: skip
     p.add_argument("--max-apply", type=int, default=100_000,
                    help="pandas per-row business-time apply on at most this many tickets; "
                         "beyond, timed on a sample and extrapolated")  # fmt: skip
@@ -178,6 +180,8 @@ def peak_rss(results: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 0 when it ran to the end (targets may still miss: see the table)."""
     args = parse(argv)
+    if args.rerender:
+        return rerender(Path(args.out), args.docs)
     started = time.perf_counter()
     workdir = Path(args.workdir)
     run = Runner(isolate=not args.smoke)
@@ -213,6 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{results['total_seconds']:.0f} s; results in {out}")
     if args.docs:
         summary.write_docs(results, Path(args.docs))
+    return 0
+
+
+def rerender(out: Path, docs: str | None) -> int:
+    """Targets, scaling and tables again from saved results (after a change of the summary)."""
+    results = json.loads(out.read_text(encoding="utf-8"))
+    results["scaling"] = summary.scaling(results["runs"])
+    results["targets"] = summary.targets(results)
+    out.write_text(json.dumps(_rounded(results), indent=1) + "\n", encoding="utf-8")
+    print(summary.tables(results))
+    if docs:
+        summary.write_docs(results, Path(docs))
     return 0
 
 

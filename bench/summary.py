@@ -79,12 +79,16 @@ def scaling(runs: dict[str, Any]) -> dict[str, Any]:
     for run in runs.values():
         rows = run["rows"]
         for kind in FILES:
-            n = rows["tickets" if kind == "tickets" else "time_entries"]
-            series.setdefault(f"import_{kind}", []).append([n, run["import"][kind].get("seconds")])
+            n, i = rows["tickets" if kind == "tickets" else "time_entries"], run["import"][kind]
+            series.setdefault(f"import_{kind}", []).append([n, i.get("seconds")])
+            series.setdefault(f"import_{kind}_cpu", []).append([n, i.get("cpu_seconds")])
         total = rows["tickets"] + rows["time_entries"]
         for name in REPORTS:
             r = run["reports"][name]
             series.setdefault(f"report_{name}_cold", []).append([total, r.get("cold_seconds")])
+            series.setdefault(f"report_{name}_cold_cpu", []).append(
+                [total, r.get("cold_cpu_seconds")]
+            )
             series.setdefault(f"reference_{name}_cold", []).append(
                 [total, r.get("reference_cold_seconds")]
             )
@@ -119,6 +123,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(_target(f"report {name}: x reference query", r.get("vs_reference"),
                            REFERENCE_RATIO_MAX, "max",
                            f"reference {_s(r.get('reference_cold_seconds'))}"))  # fmt: skip
+    if "pages" in results and "pages" not in results["pages"]:  # the step itself failed
+        error = results["pages"].get("error", "no result")[-200:]
+        out.append(_target("pages ran under AppTest", None, PAGE_WARM_MAX, "max", error))
     for page, p in (results.get("pages") or {}).get("pages", {}).items():
         out.append(_target(f"page {page}: warm rerun seconds", p.get("warm_seconds"),
                            PAGE_WARM_MAX, "max", "; ".join(p.get("errors") or [])))  # fmt: skip
@@ -150,9 +157,12 @@ def tables(results: dict[str, Any]) -> str:
         head = f"| {fraction} | {rows['tickets']:,} | {rows['time_entries']:,} "
         for kind in FILES:
             i = run["import"][kind]
-            lines.append(head + f"| import {kind} | {_f(i.get('seconds'))} | raw "
-                         f"{_f(i.get('raw_seconds'))} | {_f(i.get('ratio'))} | "
-                         f"{_f(i.get('rss_mb'), 0)} |")  # fmt: skip
+            lines.append(
+                head
+                + f"| import {kind} (CPU) | {_f(i.get('seconds'))} ({_f(i.get('cpu_seconds'))})"
+                f" | raw {_f(i.get('raw_seconds'))} ({_f(i.get('raw_cpu_seconds'))}) | "
+                f"{_f(i.get('ratio'))} ({_f(i.get('cpu_ratio'))}) | {_f(i.get('rss_mb'), 0)} |"
+            )
         for name in REPORTS:
             r = run["reports"][name]
             lines.append(head + f"| report {name} cold (warm) | {_f(r.get('cold_seconds'))} "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okam_analytics import settings
+from okam_analytics import formatting, settings
 from okam_analytics.charts import escalation_tables as tables
 from okam_analytics.charts import escalations as charts
 from okam_analytics.metrics import escalation_scope as scope
@@ -17,7 +17,12 @@ period, chosen = within[0], within[1:]
 
 st.title(t("nav.escalations"))
 st.caption(
-    t("escalations.caption", start=filters.date_from, end=filters.date_to, as_of=filters.as_of)
+    t(
+        "escalations.caption",
+        start=formatting.day(filters.date_from, lang),
+        end=formatting.day(filters.date_to, lang),
+        as_of=formatting.day(filters.as_of, lang),
+    )
 )
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)

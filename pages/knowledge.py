@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okam_analytics import settings, views
+from okam_analytics import formatting, settings, views
 from okam_analytics.charts import CONFIG, clicked, tables
 from okam_analytics.charts import knowledge as charts
 from okam_analytics.metrics import knowledge, workload
@@ -43,7 +43,7 @@ def pick_cell() -> None:
 
 
 st.title(t("nav.knowledge"))
-st.caption(t("knowledge.caption", as_of=as_of))
+st.caption(t("knowledge.caption", as_of=formatting.day(as_of, lang)))
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
     redundancy = data.cached_call(views.clients_in_scope, cfg, as_of, *scope)
@@ -55,13 +55,13 @@ tiles = st.columns(4)
 for column, status in zip(tiles, ["covered", "single", "uncovered"], strict=False):
     column.metric(
         t(f"status.{status}"),
-        counts[status],
+        formatting.count(counts[status], lang),
         border=True,
-        help=t(f"overview.help.{status}", active=counts["active"]),
+        help=t(f"overview.help.{status}", active=formatting.count(counts["active"], lang)),
     )
 tiles[3].metric(
     t("knowledge.truck_factor"),
-    truck,
+    formatting.count(truck, lang),
     border=True,
     help=t("knowledge.truck_factor_help", names=", ".join(map(escape_markdown, removed)) or "–"),
 )
@@ -78,7 +78,7 @@ absent = st.multiselect(
 at_risk = data.cached_call(views.at_risk_clients, cfg, as_of, tuple(absent), *scope)
 if absent:
     fallen = int((at_risk["status_if_absent"] != at_risk["status"]).sum())
-    st.caption(t("knowledge.what_if_caption", count=fallen))
+    st.caption(t("knowledge.what_if_caption", count=formatting.count(fallen, lang)))
 table(tables.at_risk_table(at_risk, lang, with_absence=bool(absent)), key="knowledge_at_risk")
 
 st.subheader(t("knowledge.redundancy"))

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from okam_analytics import freshness, settings, views
+from okam_analytics import formatting, freshness, settings, views
 from okam_analytics.charts import tables
 from okam_analytics.metrics import workload
 from okam_analytics.ui import data, state
@@ -16,10 +16,6 @@ scope = (tuple(filters.clients), tuple(filters.teams))
 links = state.to_query(filters)
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
 def table(styler) -> None:
     if styler.data.empty:
         st.caption(t("ui.no_rows"))
@@ -28,7 +24,7 @@ def table(styler) -> None:
 
 
 st.title(t("nav.overview"))
-st.caption(t("overview.caption", as_of=as_of))
+st.caption(t("overview.caption", as_of=formatting.day(as_of, lang)))
 
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
@@ -51,8 +47,8 @@ if int(cfg["knowledge"]["target_knowers"]) <= 2:
 for column, status in zip(st.columns(len(shown)), shown, strict=True):
     column.metric(
         t(f"status.{status}"),
-        counts[status],
-        help=t(f"overview.help.{status}", active=counts["active"]),
+        formatting.count(counts[status], lang),
+        help=t(f"overview.help.{status}", active=formatting.count(counts["active"], lang)),
         border=True,
     )
 
@@ -60,23 +56,25 @@ st.subheader(t("overview.workload_escalations"))
 tiles = st.columns(4)
 tiles[0].metric(
     t("overview.overloaded"),
-    len(overloaded),
-    help=t("overview.help.overloaded", total=len(call)),
+    formatting.count(len(overloaded), lang),
+    help=t("overview.help.overloaded", total=formatting.count(len(call), lang)),
     border=True,
 )
 tiles[1].metric(
     t("overview.response_sla"),
-    percent(sla["response_compliance"]),
-    help=t("overview.help.sla", tickets=sla["tickets"]),
+    formatting.percent(sla["response_compliance"], lang),
+    help=t("overview.help.sla", tickets=formatting.count(sla["tickets"], lang)),
     border=True,
 )
 tiles[2].metric(
     t("overview.resolution_sla"),
-    percent(sla["resolution_compliance"]),
-    help=t("overview.help.sla", tickets=sla["tickets"]),
+    formatting.percent(sla["resolution_compliance"], lang),
+    help=t("overview.help.sla", tickets=formatting.count(sla["tickets"], lang)),
     border=True,
 )
-tiles[3].metric(t("overview.open_breached"), sla["open_breached"], border=True)
+tiles[3].metric(
+    t("overview.open_breached"), formatting.count(sla["open_breached"], lang), border=True
+)
 
 left, right = st.columns(2)
 with left:

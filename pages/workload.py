@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from okam_analytics import settings, views
+from okam_analytics import formatting, settings, views
 from okam_analytics.charts import CALL_STATUSES, CONFIG, clicked, tables
 from okam_analytics.charts import workload as charts
 from okam_analytics.metrics import workload
@@ -38,7 +38,14 @@ def pick_cell() -> None:
 
 
 st.title(t("nav.workload"))
-st.caption(t("workload.caption", start=filters.date_from, end=filters.date_to, as_of=as_of))
+st.caption(
+    t(
+        "workload.caption",
+        start=formatting.day(filters.date_from, lang),
+        end=formatting.day(filters.date_to, lang),
+        as_of=formatting.day(as_of, lang),
+    )
+)
 with st.spinner(t("page.computing")):
     cfg = data.cached_call(settings.load)
     people = data.cached_call(
@@ -53,30 +60,35 @@ weeks = weeks[weeks["consultant"].isin(kept)]
 summary = summary[summary["consultant"].isin(kept)].reset_index(drop=True)
 call = call[call["consultant"].isin(kept)]
 busy, overload = (float(cfg["workload"][k]) for k in ("busy_threshold", "overload_threshold"))
+thresholds = {
+    "busy": formatting.percent(busy, lang),
+    "overload": formatting.percent(overload, lang),
+}
 
 tiles = st.columns(4)
 for column, status in zip(tiles, ["overloaded", "busy", "available"], strict=False):
     column.metric(
         t(f"workload.now.{status}"),
-        int((call["status"] == status).sum()),
+        formatting.count((call["status"] == status).sum(), lang),
         border=True,
-        help=t(f"workload.help.{status}", busy=busy, overload=overload),
+        help=t(f"workload.help.{status}", **thresholds),
     )
 tiles[3].metric(
     t("workload.overloaded_weeks"),
-    int(summary["overloaded_weeks"].sum()),
+    formatting.count(summary["overloaded_weeks"].sum(), lang),
     border=True,
-    help=t("workload.help.overloaded_weeks", overload=overload),
+    help=t("workload.help.overloaded_weeks", **thresholds),
 )
 
 st.subheader(t("workload.daily_call"))
-st.caption(t("workload.daily_call_caption", as_of=as_of))
+st.caption(t("workload.daily_call_caption", as_of=formatting.day(as_of, lang)))
 chart = charts.daily_call_chart(call, busy, overload, lang)
 st.plotly_chart(chart, key="workload_call_chart", config=CONFIG)
 groups = [s for s in CALL_STATUSES if s != "absent" or (call["status"] == s).any()]
 for column, status in zip(st.columns(len(groups)), groups, strict=True):
     members = call[call["status"] == status].sort_values("utilisation_to_date", ascending=False)
-    column.markdown(f"**{t(f'status.{status}')}** ({len(members)})")
+    size = formatting.count(len(members), lang)
+    column.markdown(t("workload.group_title", status=t(f"status.{status}"), count=size))
     with column:
         table(tables.call_table(members, lang))
 

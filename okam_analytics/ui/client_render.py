@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from okam_analytics import client_format, client_view, settings, share, steering_pdf
+from okam_analytics import client_format, client_view, formatting, settings, share, steering_pdf
 from okam_analytics.charts import CONFIG
 from okam_analytics.client_view import ClientSummary
 from okam_analytics.ui import auth, data, render, state
@@ -76,7 +76,7 @@ def caption(summary: ClientSummary, lang: str) -> None:
         t(
             "client.caption",
             period=client_format.period_text(summary, lang),
-            as_of=summary.as_of_date.isoformat(),
+            as_of=formatting.day(summary.as_of_date, lang),
         )
     )
 
@@ -144,6 +144,6 @@ def share_box(summary: ClientSummary, lang: str) -> None:
             st.error(t("client.share.no_secret"))
             return
         until = date.today() + timedelta(days=int(days))
-        st.caption(t("client.share.created", until=until.isoformat()))
+        st.caption(t("client.share.created", until=formatting.day(until, lang)))
         st.code(share.share_url(app_root(st.context.url), token, lang), language=None,
                 wrap_lines=True)  # fmt: skip

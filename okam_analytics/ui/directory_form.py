@@ -8,10 +8,11 @@ from collections.abc import Callable
 import duckdb
 import streamlit as st
 
-from okam_analytics import directory, settings
+from okam_analytics import directory, formatting, settings
 from okam_analytics.ui import data
 from okam_analytics.ui.settings_form import finish, show_problems
-from okam_analytics.ui.text import t
+from okam_analytics.ui.state import DATE_FORMATS
+from okam_analytics.ui.text import current_language, t
 
 CONSULTANTS, ALIASES, CLIENTS = "settings_consultants", "settings_aliases", "settings_clients"
 ROW_PIXELS = 35  # st.data_editor's row height
@@ -31,8 +32,11 @@ def save_button(key: str, save: Callable[[], list], message: str, also: tuple = 
 def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
     """Team, role, weekly capacity and active dates of each consultant; new ones can be added."""
     frame = data.cached_call(directory.consultants)
-    default = settings.load(con)["workload"]["weekly_capacity_hours"]
-    st.caption(t("settings.consultants_caption", hours=f"{default:g}"))
+    default = float(settings.load(con)["workload"]["weekly_capacity_hours"])
+    lang = current_language()
+    hours = formatting.number(default, lang, 0 if default.is_integer() else 1)
+    days = DATE_FORMATS[lang]  # the sidebar's date format: 31/01/2026 in French
+    st.caption(t("settings.consultants_caption", hours=hours))
     column = st.column_config
     edited = st.data_editor(
         frame,
@@ -47,10 +51,10 @@ def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
             "role": column.TextColumn(t("settings.col.role")),
             "weekly_capacity_hours": column.NumberColumn(
                 t("settings.col.weekly_capacity_hours"), min_value=0, max_value=168, step=0.5,
-                format="%.1f", help=t("settings.col.weekly_capacity_help", hours=f"{default:g}"),
+                format="%.1f", help=t("settings.col.weekly_capacity_help", hours=hours),
             ),
-            "active_from": column.DateColumn(t("settings.col.active_from"), format="YYYY-MM-DD"),
-            "active_to": column.DateColumn(t("settings.col.active_to"), format="YYYY-MM-DD"),
+            "active_from": column.DateColumn(t("settings.col.active_from"), format=days),
+            "active_to": column.DateColumn(t("settings.col.active_to"), format=days),
         },
     )  # fmt: skip
     save_button(CONSULTANTS, lambda: directory.save_consultants(con, edited),

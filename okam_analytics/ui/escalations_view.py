@@ -7,12 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from okam_analytics import formatting
 from okam_analytics.charts import CONFIG
 from okam_analytics.charts import escalation_tables as tables
 from okam_analytics.charts import escalations as charts
 from okam_analytics.metrics import escalation_scope as scope
 from okam_analytics.ui import data, render
-from okam_analytics.ui.text import t
+from okam_analytics.ui.text import current_language, t
 
 MONTH_CHART, CLIENT_CHART = "escalations_month_chart", "escalations_client_chart"
 AGE_CHART, BREACH_TABLE = "escalations_age_chart", "escalations_breach_table"
@@ -21,18 +22,15 @@ MAX_ROWS = 500  # a grid of tinted cells is sent cell by cell: keep it readable 
 
 
 def percent(value: float | None, lang: str) -> str:
-    """A share as '93.4 %' ('93,4 %' in French); a dash when there is nothing to judge."""
-    if value is None or pd.isna(value):
-        return "–"
-    shown = f"{value * 100:.1f} %"
-    return shown.replace(".", ",") if lang == "fr" else shown
+    """A share as '93.4%' ('93,4 %' in French); a dash when there is nothing to judge."""
+    return formatting.percent(value, lang, 1)
 
 
 def tiles(head: dict[str, Any], lang: str) -> None:
     """The five headline figures of the escalations in scope."""
     columns = st.columns(5)
-    columns[0].metric(t("escalations.tile.tickets"), head["tickets"], border=True,
-                      help=t("escalations.tile.tickets_help"))  # fmt: skip
+    columns[0].metric(t("escalations.tile.tickets"), formatting.count(head["tickets"], lang),
+                      border=True, help=t("escalations.tile.tickets_help"))  # fmt: skip
     for column, measure in zip(columns[1:3], ("response", "resolution"), strict=True):
         column.metric(
             t(f"escalations.tile.{measure}"),
@@ -40,9 +38,11 @@ def tiles(head: dict[str, Any], lang: str) -> None:
             border=True,
             help=t("escalations.tile.compliance_help"),
         )
-    columns[3].metric(t("escalations.tile.open_breached"), head["open_breached"], border=True,
+    columns[3].metric(t("escalations.tile.open_breached"),
+                      formatting.count(head["open_breached"], lang), border=True,
                       help=t("escalations.tile.open_breached_help"))  # fmt: skip
-    columns[4].metric(t("escalations.tile.no_response_data"), head["no_response_data"],
+    columns[4].metric(t("escalations.tile.no_response_data"),
+                      formatting.count(head["no_response_data"], lang),
                       border=True, help=t("escalations.tile.no_response_data_help"))  # fmt: skip
 
 
@@ -75,7 +75,9 @@ def table(styler, **options: Any) -> Any:
 def first_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """At most MAX_ROWS rows (the worst or oldest first), saying so when some are left out."""
     if len(frame) > MAX_ROWS:
-        st.caption(t("escalations.first_rows", shown=MAX_ROWS, total=len(frame)))
+        lang = current_language()
+        st.caption(t("escalations.first_rows", shown=formatting.count(MAX_ROWS, lang),
+                     total=formatting.count(len(frame), lang)))  # fmt: skip
     return frame.head(MAX_ROWS)
 
 
@@ -91,9 +93,10 @@ def breach_section(breaches: pd.DataFrame, lang: str) -> None:
     client = chosen_point(CLIENT_CHART)
     shown = scope.focus(breaches, created_month=month, priority=priority, client=client)
     if month or client:
-        where = " · ".join(str(v) for v in (month, priority, client) if v)
+        month_name = formatting.month(month, lang) if month else None
+        where = " · ".join(str(v) for v in (month_name, priority, client) if v)
         st.caption(t("escalations.breaches_focus", where=render.escape_markdown(where)))
-    st.caption(t("escalations.breaches_caption", count=len(shown)))
+    st.caption(t("escalations.breaches_caption", count=formatting.count(len(shown), lang)))
     shown = first_rows(shown)
     event = table(tables.breach_table(shown, lang), key=BREACH_TABLE, on_select="rerun",
                   selection_mode="single-row", height=grid_height(len(shown)))  # fmt: skip
@@ -135,7 +138,8 @@ def pressure_section(weeks: pd.DataFrame, workload_cfg: dict[str, Any], lang: st
     sums = scope.pressure_totals(weeks)
     if sums["with_timesheet"]:
         share = percent(sums["when_overloaded"] / sums["with_timesheet"], lang)
-        st.markdown(t("escalations.pressure_summary", share=share, **sums))
+        counts = {name: formatting.count(value, lang) for name, value in sums.items()}
+        st.markdown(t("escalations.pressure_summary", **(counts | {"share": share})))
     busy, overload = (float(workload_cfg[k]) for k in ("busy_threshold", "overload_threshold"))
     chart(charts.pressure_scatter(weeks, busy, overload, lang), "escalations_pressure_chart")
     pressure = scope.pressure_by_consultant(weeks)

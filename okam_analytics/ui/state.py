@@ -21,6 +21,8 @@ FILTER_KEYS = ("from", "to", "asof", "client", "team", "lang")
 SHARE_TOKEN_PARAM = "token"  # a signed share link: the sidebar and its client list never show
 FILTERS_KEY = "sidebar__filters"  # this run's Filters, for the pages
 SEEDED_KEY = "sidebar__seeded"  # the widgets were filled from the URL once in this session
+DATE_FORMAT_KEY = "sidebar__date_format"  # the date fields' format of the previous run
+DATE_FORMATS = {"en": "YYYY-MM-DD", "fr": "DD/MM/YYYY"}  # as formatting.day writes a day
 WIDGETS = {
     "period": "sidebar_period",
     "as_of": "sidebar_as_of",
@@ -160,24 +162,38 @@ def _forget_vanished(key: str, known: Sequence[str]) -> None:
     st.session_state[key] = [name for name in chosen if name in known]
 
 
+def _date_format() -> str:
+    """The date fields' format in this run's language; a new format keeps the chosen dates."""
+    shown = DATE_FORMATS[text.current_language()]
+    if st.session_state.get(DATE_FORMAT_KEY, shown) != shown:
+        # a date field with another format is a new widget that would start empty: hand it the
+        # dates of the old one (state of the previous run, still readable before it is drawn)
+        for key in (WIDGETS["period"], WIDGETS["as_of"]):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state[DATE_FORMAT_KEY] = shown
+    return shown
+
+
 def _draw_widgets(options: FilterOptions) -> None:
     t = text.t
     _forget_vanished(WIDGETS["clients"], options.clients)
     _forget_vanished(WIDGETS["teams"], options.teams)
+    shown = _date_format()
     with st.sidebar:
         st.date_input(
             t("sidebar.period"),
             key=WIDGETS["period"],
             min_value=DATE_MIN,
             max_value=DATE_MAX,
-            format="YYYY-MM-DD",
+            format=shown,
         )
         st.date_input(
             t("sidebar.as_of"),
             key=WIDGETS["as_of"],
             min_value=DATE_MIN,
             max_value=DATE_MAX,
-            format="YYYY-MM-DD",
+            format=shown,
             help=t("sidebar.as_of_help"),
         )
         st.multiselect(
