@@ -15,6 +15,9 @@ SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_DB = Path("data") / "okam.duckdb"
 # Worker threads per connection: all cores of a small server, no more than 8 on a large one.
 DEFAULT_THREADS = min(os.cpu_count() or 1, 8)
+# The memory_limit each database file was opened with (DuckDB only shows it rounded), so that
+# an import can lower it for a while and restore it exactly; cursors share their file's.
+_MEMORY_LIMITS: dict[str, str] = {}
 
 
 class DatabaseBusy(RuntimeError):
@@ -55,9 +58,20 @@ def connect(
                 f"The database {target} is in use by another program; close it and try again."
             ) from exc
         raise
+    if target != ":memory:":
+        _MEMORY_LIMITS[str(Path(target).resolve())] = memory_limit
     if not read_only:
         migrate(con)
     return con
+
+
+def memory_limit_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The memory_limit the connection's database file was opened with (None: in memory)."""
+    rows = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    path = rows[0][0] if rows else None
+    return _MEMORY_LIMITS.get(str(Path(path).resolve())) if path else None
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:

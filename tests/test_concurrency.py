@@ -168,14 +168,7 @@ def test_cli_reports_a_busy_database_without_a_traceback(held, tmp_path, capsys)
     "query",
     [
         {"lang": "en"},
-        pytest.param(
-            {},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ui/text.default_language reads the language setting from the busy "
-                "database while app.py shows ui.db_busy (fix: fall back to 'en' on DatabaseBusy)",
-            ),
-        ),
+        {},
     ],
     ids=["lang in the URL", "no lang in the URL"],
 )

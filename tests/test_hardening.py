@@ -222,20 +222,13 @@ def test_uploaded_markup_shows_as_literal_text(app_db, script, expected):
     assert shown_as_text(at) >= expected
 
 
-ESCALATIONS_LABELS = pytest.mark.xfail(
-    strict=True,
-    reason="charts/escalations.states_by_client passes raw client names as y labels (fix: "
-    "y=plain(wide.index)); pressure_scatter's hover shows the raw consultant name",
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "script",
     [
         "pages/knowledge.py",
         "pages/workload.py",
-        pytest.param("pages/escalations.py", marks=ESCALATIONS_LABELS),
+        "pages/escalations.py",
     ],
 )
 def test_chart_labels_carry_no_live_markup(app_db, script):

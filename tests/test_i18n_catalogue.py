@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import cli, db, formatting, i18n, sample
+from okam_analytics.ingest import presets
 from okam_analytics.ui import data
 
 pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s), 14 page runs
@@ -27,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "knowledge", "workload", "escalations", "client", "import", "settings"]
 # The same word in both languages (checked by value, so a new identical text must be added here)
 SAME_IN_BOTH = {
-    "Absence", "Absent", "Analyse", "CSV", "Client", "Clients", "Consultant", "Consultants",
+    "Absence", "Absent", "Analyse", "CSV", "Client", "Clients", "Consultant", "Consultants", "Description",
     "Excel", "Import", "K (h)", "Source", "Ticket", "Tickets", "Total", "Validation", "tickets",
 }  # fmt: skip
 # Shown as they are in every language: each language's own name in the language switch
@@ -35,7 +36,7 @@ NOT_TRANSLATED = {"English", "Français"}
 # Widgets whose options are data (names of clients, consultants, countries, time zones, imports)
 DATA_OPTIONS = re.compile(
     r"^(sidebar_clients|sidebar_teams|knowledge_client|knowledge_absent|workload_consultant"
-    r"|client_client|settings_calendar_.*|import_.*)$"
+    r"|client_client|settings_calendar_.*|import_sheet_\d+)$"
 )
 PLACEHOLDER = re.compile(r"\{[a-z_]+(?::[^}]*)?\}")
 LETTER = re.compile(r"[^\W\d_]")
@@ -68,10 +69,15 @@ def sample_db(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def data_names(sample_db) -> list[str]:
-    """Every name from the data (clients, consultants, teams, files ...), longest first."""
+    """Every name from the data (clients, consultants, teams, files ...) and the names of the
+    tools read (GLPI, Toggl Track ...), longest first."""
     con = db.connect(sample_db[0], read_only=True)
     names = {str(n) for (n,) in con.execute(NAME_SQL).fetchall() if n}
     con.close()
+    english = i18n.catalogue("en")
+    names |= {
+        p.label for name, p in presets.all_presets().items() if f"preset.{name}" not in english
+    }
     return sorted(names, key=len, reverse=True)
 
 
@@ -296,3 +302,24 @@ def test_okam_pdf_in_each_language(tmp_path, lang, expected) -> None:
     text = "\n".join(" ".join(line.split()) for line in "\n".join(pages[:2]).splitlines())
     for line in expected:
         assert line in text
+
+
+UPLOAD = (  # a GLPI export whose last line is resolved before it was created: rejected
+    "ID;Titre;Entité;Statut;Date d'ouverture;Date de résolution;Priorité;Attribué à - Technicien\n"
+    "101;Imprimante;Root > Acme;Clos;05-01-2026 09:00;05-01-2026 11:00;Haute;Léa Fontaine\n"
+    "102;VPN;Root > Globex;Nouveau;06-01-2026 10:30;;Moyenne;Yann Le Goff\n"
+    "103;Messagerie;Root > Acme;Résolu;07-01-2026 08:15;06-01-2026 08:00;Basse;Léa Fontaine\n"
+)
+
+
+def test_the_import_page_with_a_file_in_each_language(app, catalogue_patterns, data_names):
+    """An uploaded file: detection, choices, mapping, preview, validation report, load box."""
+    words = {w for line in UPLOAD.splitlines() for w in line.split(";") if w}
+    names = sorted({*data_names, *words, "glpi_i18n.csv", "Root > Acme"}, key=len, reverse=True)
+    for lang in i18n.LANGUAGES:
+        at = run_page("import", lang)
+        upload = [("glpi_i18n.csv", UPLOAD.encode(), "text/csv")]
+        at.file_uploader(key="import_files").set_value(upload).run()
+        assert not at.exception
+        assert len(at.tabs) == 3 and at.expander
+        assert untranslated(at, lang, catalogue_patterns, names) == [], lang

@@ -91,10 +91,11 @@ def test_upload_shows_detection_and_preview(app_db) -> None:
     }  # fmt: skip
     preview = grid(at, "Line")
     assert preview["Line"].tolist() == [2, 3, 4]
-    assert preview["ticket_id"].tolist() == ["101", "102", "103"]
-    assert preview["client"].tolist() == ["Acme", "Globex", "Acme"]
-    assert preview["priority"].tolist() == ["P2", "P3", "P4"]
-    assert preview["status"].tolist() == ["closed", "open", "resolved"]
+    assert preview["Ticket"].tolist() == ["101", "102", "103"]
+    assert preview["Client"].tolist() == ["Acme", "Globex", "Acme"]
+    assert preview["Priority"].tolist() == ["P2", "P3", "P4"]
+    assert preview["Status"].tolist() == ["closed", "open", "resolved"]
+    assert preview["Priority (as in the file)"].tolist() == ["Haute", "Moyenne", "Basse"]
     assert "All 3 rows are valid." in texts(at.success)
     assert not at.button(key="import_load_0").disabled
     assert rows(app_db, "select count(*) from imports") == [(0,)]  # nothing loaded yet
@@ -204,7 +205,7 @@ def test_mapping_correction_changes_the_result(app_db) -> None:
     at.button(key="import_reinspect_0").click().run()
     assert not at.exception
     assert "All 3 rows are valid." in texts(at.success)
-    assert "resolved_at" not in grid(at, "Line").columns
+    assert "Resolved" not in grid(at, "Line").columns
     assert not [c for c in at.checkbox if c.key == "import_accept_0"]
     at.button(key="import_load_0").click().run()
     assert rows(app_db, "select ticket_id, resolved_at from tickets order by 1") == [

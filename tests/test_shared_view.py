@@ -173,7 +173,7 @@ def test_the_valid_view_shows_acme_figures_in_french(app_db) -> None:
     at = open_link(mint(), lang="fr")
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Tickets ouverts"] == "5"
-    assert tiles["Résolution dans le SLA"] == "50,0 %"
+    assert tiles["Résolution dans le SLA"] == "50,0\u202f%"
     assert "Julien Marchand" in everything_shown(at)  # privacy "full" in this database
 
 

@@ -7,6 +7,7 @@ return a plotly Figure; the pages only display it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ KNOWLEDGE_STATUSES = ("covered", "thin", "single", "uncovered")
 CALL_STATUSES = ("overloaded", "busy", "available", "absent")
 SLA_STATES = ("met", "breached", "open_within", "open_breached", "no_response_data")
 OTHER_COLOUR = "#607d8b"
+LABEL_COLON = re.compile(r"(?<=[^\s%]): ")  # "Worked: " in a hover text, not "%{x:.1f}"
 FONT = {"size": 13}
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -102,7 +104,20 @@ def apply_layout(
     )
     fig.update_xaxes(title_text=x_title, automargin=True)
     fig.update_yaxes(title_text=y_title, automargin=True)
+    if lang == "fr":
+        french_colons(fig)
     return fig
+
+
+def french_colons(fig: go.Figure) -> None:
+    """French puts a no-break space before a colon: 'Occupation : 87%' in the hover texts."""
+    for trace in fig.data:
+        template = getattr(trace, "hovertemplate", None)
+        if isinstance(template, str):
+            trace.hovertemplate = LABEL_COLON.sub("\u00a0: ", template)
+        texts = getattr(trace, "hovertext", None)
+        if isinstance(texts, list | tuple):
+            trace.hovertext = [LABEL_COLON.sub("\u00a0: ", str(text)) for text in texts]
 
 
 def localised(fig: go.Figure, lang: str) -> go.Figure:
@@ -120,10 +135,11 @@ def empty_figure(message: str, lang: str = "en") -> go.Figure:
 
 
 def click_layer(
-    x: list, y: list, customdata: list, hovertemplate: str, name: str = "cells"
+    x: Sequence, y: Sequence, customdata: Sequence, hovertemplate: str, name: str = "cells"
 ) -> go.Scatter:
     """Invisible points over heat map cells: they carry the hover text and make a cell clickable
-    (a Heatmap trace cannot be selected), the clicked cell gets an outline."""
+    (a Heatmap trace cannot be selected), the clicked cell gets an outline. Pass numpy arrays
+    for large maps: plotly validates and copies lists element by element."""
     return go.Scatter(
         x=x,
         y=y,

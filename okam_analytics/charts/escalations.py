@@ -14,6 +14,7 @@ from okam_analytics.charts import (
     SLA_STATES,
     apply_layout,
     empty_figure,
+    plain,
     rows_height,
     status_colour,
     status_label,
@@ -209,7 +210,7 @@ def states_by_client(counts: pd.DataFrame, lang: str = "en", limit: int = 20) ->
     fig = go.Figure()
     for state in [s for s in SLA_STATES if s in wide.columns]:
         fig.add_bar(
-            y=list(wide.index),
+            y=plain(wide.index),
             x=wide[state],
             orientation="h",
             name=status_label(state, lang),
@@ -234,17 +235,18 @@ def pressure_scatter(
     if shown.empty:
         return empty_figure(tr("chart.no_data"), lang)
     fig = go.Figure()
-    for status in [s for s in LOAD_STATUSES if s in set(shown["load_status"])]:
+    # one label per week, and numpy arrays, not lists of tuples: plotly checks and copies a
+    # list element by element (thousands of consultant-weeks)
+    day_of = {week: formatting.day(week, lang) for week in shown["week_start"].drop_duplicates()}
+    hover_columns = ["consultant", "week_start", "breached_escalations", "worked_hours",
+                     "capacity_hours"]  # fmt: skip
+    present = set(shown["load_status"])
+    for status in [s for s in LOAD_STATUSES if s in present]:
         rows = shown[shown["load_status"] == status]
-        custom = list(
-            zip(
-                rows["consultant"],
-                [formatting.day(week, lang) for week in rows["week_start"]],
-                rows["breached_escalations"],
-                rows["worked_hours"],
-                rows["capacity_hours"],
-                strict=True,
-            )
+        custom = (
+            rows[hover_columns]
+            .assign(consultant=plain(rows["consultant"]), week_start=rows["week_start"].map(day_of))
+            .to_numpy(dtype=object)
         )
         fig.add_scatter(
             x=rows["utilisation"],

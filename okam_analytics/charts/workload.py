@@ -105,8 +105,10 @@ def _week_cells(frame: pd.DataFrame, tr, lang: str) -> go.Scatter:
         f"<br>{tr('chart.workload.worked')}: {formatting.d3_hours('customdata[1]', lang)}"
         f" / {tr('chart.workload.capacity')}: {formatting.d3_hours('customdata[2]', lang)}"
     )
-    custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float).tolist()
-    return click_layer(frame["week"].tolist(), plain(frame["consultant"]), custom, hover)
+    # numpy arrays, not lists: plotly checks and copies a list element by element (16,000 cells)
+    custom = frame[["utilisation", "worked_hours", "capacity_hours"]].to_numpy(dtype=float)
+    names = np.asarray(plain(frame["consultant"]), dtype=object)
+    return click_layer(frame["week"].to_numpy(), names, custom, hover)
 
 
 def consultant_weeks(weeks: pd.DataFrame, busy_threshold: float, lang: str = "en") -> go.Figure:

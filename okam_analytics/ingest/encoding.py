@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -53,10 +54,13 @@ class _Scan:
 
     def count(self, data: bytes, newline: bytes) -> None:
         """Count line ends of the next chunk of UTF-8 (a CRLF may straddle two chunks)."""
-        self.newlines += data.count(newline)
-        self.returns += data.count(b"\r")
-        self.crlf += data.count(b"\r\n") + (self.tail.endswith(b"\r") and data[:1] == b"\n")
-        self.tail = (self.tail + data)[-_TAIL_BYTES:]
+        returns = data.count(b"\r")
+        self.newlines += returns if newline == b"\r" else data.count(newline)
+        self.returns += returns
+        if returns:  # most exports have none: skip the slower two-byte search
+            self.crlf += data.count(b"\r\n")
+        self.crlf += self.tail.endswith(b"\r") and data[:1] == b"\n"
+        self.tail = (self.tail + data[-_TAIL_BYTES:])[-_TAIL_BYTES:]
 
     def text_file(self, path: Path, encoding: str, newline: str) -> TextFile:
         lf = newline == "\n"
@@ -110,24 +114,37 @@ def _content_lines(newlines: int, tail: bytes, newline: bytes) -> int:
 def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
     """Hash, count lines, find NULs and the first non-UTF-8 byte, copying to sink if given."""
     scan, sha, carry = _Scan(), hashlib.sha256(), b""
-    for chunk in iter_chunks(source):
-        sha.update(chunk)
-        if sink is not None:
-            sink.write(chunk)
-        if scan.nul_line is None and b"\x00" in chunk:
-            scan.nul_line = scan.newlines + chunk[: chunk.index(b"\x00")].count(newline) + 1
-        if scan.bad_line is None:
-            data = carry + chunk  # carry: an incomplete sequence, never a newline
-            try:
-                carry = data[codecs.utf_8_decode(data, "strict", False)[1] :]
-            except UnicodeDecodeError as exc:
-                scan.bad_line = scan.newlines + data[: exc.start].count(newline) + 1
-                scan.bad_byte = data[exc.start]
-        scan.count(chunk, newline)
+    with ThreadPoolExecutor(1) as hasher:  # hashlib releases the GIL: hash beside the checks
+        hashed = hasher.submit(sha.update, b"")
+        for chunk in iter_chunks(source):
+            hashed.result()
+            hashed = hasher.submit(sha.update, chunk)
+            carry = _check_chunk(scan, carry, chunk, newline, sink)
+        hashed.result()
     if carry and scan.bad_line is None:
         scan.bad_line, scan.bad_byte = scan.newlines + 1, carry[0]
     scan.sha256 = sha.hexdigest()
     return scan
+
+
+def _check_chunk(
+    scan: _Scan, carry: bytes, chunk: bytes, newline: bytes, sink: BinaryIO | None
+) -> bytes:
+    """NULs, the first non-UTF-8 byte and line ends of one chunk (copied to sink if given);
+    returns the new carry: an incomplete UTF-8 sequence at the end, never a newline."""
+    if sink is not None:
+        sink.write(chunk)
+    if scan.nul_line is None and b"\x00" in chunk:
+        scan.nul_line = scan.newlines + chunk[: chunk.index(b"\x00")].count(newline) + 1
+    if scan.bad_line is None:
+        data = carry + chunk
+        try:
+            carry = data[codecs.utf_8_decode(data, "strict", False)[1] :]
+        except UnicodeDecodeError as exc:
+            scan.bad_line = scan.newlines + data[: exc.start].count(newline) + 1
+            scan.bad_byte = data[exc.start]
+    scan.count(chunk, newline)
+    return carry
 
 
 def _transcode_cp1252(source: Source, target: Path, scan: _Scan) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,13 @@ if TYPE_CHECKING:
 
 # Imports and undos change shared tables: one at a time per process.
 LOCK = threading.Lock()
-CHUNK_LINES = 2_000_000
+# Lines per Arrow slice copied from the private connection (about 50 MB of timesheet rows).
+CHUNK_LINES = 250_000
+# Budgets while an import writes (2 GB for the process in all): the database connection's,
+# beyond which DuckDB spills to the database's temp folder, and the private connection's,
+# which then only serves slices of its staged rows (it spills them to its own temp folder).
+IMPORT_MEMORY_LIMIT = "512MB"
+PRIVATE_WRITE_LIMIT = "256MB"
 Progress = Callable[[float, str], None] | None
 
 TICKET_VERSION_COLUMNS = [
@@ -185,6 +192,34 @@ def write_import(
     report = progress or (lambda fraction, message: None)
     patterns = settings.load(con)["workload"]["absence_patterns"]
     con.execute(db.sql_text("ingest_main_macros"))
+    with import_budget(con, plan.private):
+        return _write_import(con, plan, patterns, report)
+
+
+@contextmanager
+def import_budget(
+    con: duckdb.DuckDBPyConnection, private: duckdb.DuckDBPyConnection
+) -> Iterator[None]:
+    """Lower both connections' memory limits while an import writes, then restore them.
+
+    Only for a database file: it has a temp folder to spill to, an in-memory one may not."""
+    before = db.memory_limit_of(con)
+    if before is None:
+        yield
+        return
+    (private_before,) = private.execute("select current_setting('memory_limit')").fetchall()[0]
+    con.execute("set memory_limit = $limit", {"limit": IMPORT_MEMORY_LIMIT})
+    private.execute("set memory_limit = $limit", {"limit": PRIVATE_WRITE_LIMIT})
+    try:
+        yield
+    finally:
+        con.execute("set memory_limit = $limit", {"limit": before})
+        private.execute("set memory_limit = $limit", {"limit": private_before})
+
+
+def _write_import(
+    con: duckdb.DuckDBPyConnection, plan: ImportPlan, patterns: list[str], report: Callable
+) -> int:
     con.begin()
     try:
         import_id = record_import(con, plan)

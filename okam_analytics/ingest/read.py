@@ -22,7 +22,10 @@ from okam_analytics.ingest.refused import ImportRefused
 
 __all__ = ["ImportRefused", "RawTable", "read_export"]
 
-READ_MEMORY_LIMIT = "2GB"
+# One memory budget for an import process (2 GB): this private connection spills to its
+# temp folder beyond 1 GB, the database connection gets load.IMPORT_MEMORY_LIMIT while it
+# writes, and the Arrow slices in between stay small (load.CHUNK_LINES).
+READ_MEMORY_LIMIT = "1GB"
 _SPACE_AND_MARKS = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"
 
 

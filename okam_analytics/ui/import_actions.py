@@ -10,14 +10,27 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from okam_analytics import formatting
 from okam_analytics.ingest import service
 from okam_analytics.ingest.service import ImportPlan
 from okam_analytics.ui import data, render
 from okam_analytics.ui.import_render import FINDING_LABELS, FilePlan, escape_text
-from okam_analytics.ui.text import t
+from okam_analytics.ui.text import current_language, t
 
 RESULTS_KEY = "import__results"  # what the last load did, shown once after the rerun
 STAGES = ("versions", "current", "done")  # what the loader reports through `progress`
+
+
+def count(value: Any) -> str:
+    """A number of rows as the page's language writes it (16,602 / 16 602)."""
+    return formatting.count(value, current_language())
+
+
+def field_label(column: str) -> str:
+    """A canonical column as the manager reads it: 'Priority', 'Priority (as in the file)'."""
+    if column.endswith("_raw"):
+        return t("import.col.raw", field=t(f"field.{column.removesuffix('_raw')}"))
+    return t(f"field.{column}")
 
 
 def preview_frame(plan: ImportPlan) -> pd.DataFrame:
@@ -25,12 +38,13 @@ def preview_frame(plan: ImportPlan) -> pd.DataFrame:
     mapped = set(plan.mapping) | {f"{f}_raw" for f in plan.mapping}
     columns = [c for c in plan.preview.columns if c in mapped]
     shown = plan.preview[["__line", *columns]]
-    return shown.rename(columns={"__line": t("import.col.line")})
+    labels = {"__line": t("import.col.line")} | {c: field_label(c) for c in columns}
+    return shown.rename(columns=labels)
 
 
 def preview(plan: ImportPlan) -> None:
     """The first 20 rows as they will be stored."""
-    st.caption(t("import.preview.caption", rows=min(len(plan.preview), 20)))
+    st.caption(t("import.preview.caption", rows=count(min(len(plan.preview), 20))))
     render.show_table(preview_frame(plan))
 
 
@@ -44,13 +58,14 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
 def report(plan: ImportPlan, n: int) -> None:
     """Counts of rejected and warned rows, the findings, and their download."""
     if not plan.findings_count:
-        st.success(t("import.report.clean", rows=plan.rows_read))
+        st.success(t("import.report.clean", rows=count(plan.rows_read)))
         return
-    counts = {"rejected": plan.rows_rejected, "warned": plan.rows_warned}
-    st.write(t("import.report.counts", loadable=plan.rows_loadable, **counts))
+    counts = {"rejected": count(plan.rows_rejected), "warned": count(plan.rows_warned)}
+    st.write(t("import.report.counts", loadable=count(plan.rows_loadable), **counts))
     table = findings_table(plan.findings)
     if plan.findings_count > len(table):
-        st.caption(t("import.report.truncated", shown=len(table), total=plan.findings_count))
+        shown, total = count(len(table)), count(plan.findings_count)
+        st.caption(t("import.report.truncated", shown=shown, total=total))
     render.show_table(table, height=min(len(table) + 1, 12) * 35 + 3)
     stem = render.file_stem(plan.file_name.rsplit(".", 1)[0])
     render.download_buttons(table, f"{stem}_findings", key=f"import_findings_{n}")
@@ -59,7 +74,7 @@ def report(plan: ImportPlan, n: int) -> None:
 def report_tab_label(plan: ImportPlan) -> str:
     """The validation tab's title, with the number of rejected rows when there are any."""
     if plan.rows_rejected:
-        return t("import.tab.report_rejects", rejected=plan.rows_rejected)
+        return t("import.tab.report_rejects", rejected=count(plan.rows_rejected))
     return t("import.tab.report")
 
 
@@ -76,8 +91,8 @@ def active_imports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, datet
 
 
 def when(value: Any) -> str:
-    """A timestamp to the minute, a dash when missing."""
-    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+    """A timestamp to the minute in the page's language, a dash when missing."""
+    return formatting.moment(value, current_language())
 
 
 def is_ready(plan: ImportPlan, n: int) -> bool:
@@ -97,7 +112,7 @@ def load_controls(item: FilePlan, imported: dict[str, tuple[int, datetime]]) -> 
         st.info(t("import.already", id=import_id, at=when(at)), icon=":material/check_circle:")
     if plan.rows_rejected and plan.rows_loadable > 0:
         st.checkbox(
-            t("import.accept", good=plan.rows_loadable, rejected=plan.rows_rejected),
+            t("import.accept", good=count(plan.rows_loadable), rejected=count(plan.rows_rejected)),
             key=f"import_accept_{n}",
         )
     ready = is_ready(plan, n)
@@ -153,7 +168,10 @@ def show_results() -> None:
     for outcome in st.session_state.pop(RESULTS_KEY, []):
         values = {"file": render.escape_markdown(outcome["file"]), "id": outcome["import_id"]}
         if outcome["status"] == "loaded":
-            rows = {"rows": outcome["rows_loaded"], "rejected": outcome["rows_rejected"]}
+            rows = {
+                "rows": count(outcome["rows_loaded"]),
+                "rejected": count(outcome["rows_rejected"]),
+            }
             st.success(t("import.result.loaded", **values, **rows), icon=":material/done_all:")
         elif outcome["status"] == "unchanged":
             st.info(t("import.result.unchanged", **values, at=when(outcome["imported_at"])))

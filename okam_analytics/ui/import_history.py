@@ -8,12 +8,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from okam_analytics import db
-from okam_analytics.ingest import presets, service
+from okam_analytics import db, formatting
+from okam_analytics.ingest import service
 from okam_analytics.ui import data, render
 from okam_analytics.ui.import_actions import findings_table
-from okam_analytics.ui.import_render import escape_text
-from okam_analytics.ui.text import t
+from okam_analytics.ui.import_render import escape_text, preset_label
+from okam_analytics.ui.text import current_language, t
 
 UNDO_FLASH_KEY = "import__undo_flash"  # (kind, text key, values) of the last undo
 HISTORY_LABELS = ("import_id", "kind", "preset", "file_name", "rows_loaded", "rows_rejected",
@@ -27,17 +27,23 @@ def sample_note(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def history_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every import as the manager reads it: labels, the period as dates, translated words."""
-    labels = {name: p.label for name, p in presets.all_presets().items()}
-    start = frame["period_start"].dt.strftime("%Y-%m-%d").fillna("…")
-    end = frame["period_end"].dt.strftime("%Y-%m-%d").fillna("…")
+    """Every import as the manager reads it: labels, dates in the page's language, translated
+    words (row counts stay numbers, so the column sorts)."""
+    lang = current_language()
+    ends = zip(frame["period_start"], frame["period_end"], strict=True)
+    period = [f"{_day(start, lang)} – {_day(end, lang)}" for start, end in ends]
     shown = frame.assign(
         kind=frame["kind"].map(lambda k: t(f"import.kind.{k}")),
-        preset=frame["preset"].map(lambda p: labels.get(p, p)),
-        period=start + " – " + end,
+        preset=frame["preset"].map(preset_label),
+        period=period,
         status=frame["status"].map(lambda s: t(f"import.status.{s}")),
+        imported_at=[formatting.moment(v, lang) for v in frame["imported_at"]],
     )
     return shown[list(HISTORY_LABELS)]
+
+
+def _day(value: object, lang: str) -> str:
+    return "…" if pd.isna(value) else formatting.day(value, lang)  # an open end: "…"
 
 
 def history(con: duckdb.DuckDBPyConnection) -> None:

@@ -17,11 +17,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from okam_analytics import formatting
 from okam_analytics.ingest import map as mapping_rules
 from okam_analytics.ingest import presets, service
 from okam_analytics.ingest.service import ImportPlan
 from okam_analytics.ui import render
-from okam_analytics.ui.text import t
+from okam_analytics.ui.text import current_language, t
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
 PLANS_KEY = "import__plans"  # plan key -> FilePlan; only the plans of the files on screen
@@ -140,13 +141,25 @@ def escape_text(text: object) -> str:
     return render.MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+def preset_label(name: str | None) -> str:
+    """A preset's name for the manager: its translation (preset.<name>), else its label."""
+    if not name:
+        return "–"
+    text = t(f"preset.{name}")
+    if text != f"preset.{name}":
+        return text
+    known = presets.all_presets().get(name)
+    return known.label if known else name
+
+
 def file_label(plan: ImportPlan) -> str:
     """An expander title: the file name as text, then what it is or why it is refused."""
     name = render.escape_markdown(plan.file_name)
     if plan.refused:
         return t("import.label.refused", file=name)
     kind = t(f"import.kind.{plan.kind}")
-    return t("import.label", file=name, preset=plan.preset_label, kind=kind, rows=plan.rows_read)
+    rows = formatting.count(plan.rows_read, current_language())
+    return t("import.label", file=name, preset=preset_label(plan.preset), kind=kind, rows=rows)
 
 
 def date_format_label(fmt: str | None) -> str:
@@ -170,16 +183,17 @@ def delimiter_label(delimiter: str | None) -> str:
 def detection_frame(plan: ImportPlan) -> pd.DataFrame:
     """What reading the file found, as one row of text (kind, preset, encoding, ... period)."""
     start, end = plan.period
+    lang = current_language()
     found = {
         "kind": t(f"import.kind.{plan.kind}") if plan.kind else "–",
-        "preset": plan.preset_label or "–",
+        "preset": preset_label(plan.preset),
         "encoding": plan.encoding or "–",
         "delimiter": delimiter_label(plan.delimiter),
         "sheet": plan.sheet or "–",
         "header_line": str(plan.header_line or "–"),
         "date_format": date_format_label(plan.date_format),
-        "rows": f"{plan.rows_read:,}".replace(",", "\u202f"),
-        "period": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}" if start and end else "–",
+        "rows": formatting.count(plan.rows_read, lang),
+        "period": formatting.period(start, end, lang) if start and end else "–",
     }
     return pd.DataFrame([{t(f"import.detect.{name}"): value for name, value in found.items()}])
 
@@ -212,7 +226,7 @@ def override_controls(plan: ImportPlan, n: int) -> None:
         t("import.override.preset"),
         ["", *names],
         key=f"import_preset_{n}",
-        format_func=lambda p: presets.get(p).label if p else t("import.auto"),
+        format_func=lambda p: preset_label(p) if p else t("import.auto"),
         **forget_mapping,
     )
     if len(plan.sheets) > 1:

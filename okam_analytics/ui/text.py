@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from okam_analytics import i18n, settings
+from okam_analytics import db, i18n, settings
 from okam_analytics.ui import data
 
 LANG_KEY = "sidebar_lang"
@@ -14,7 +14,10 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 def default_language() -> str:
     """The language from the `ui.language` setting (English when unset or unknown)."""
-    lang = data.cached_call(_setting_language)
+    try:
+        lang = data.cached_call(_setting_language)
+    except db.DatabaseBusy:  # the busy message itself must still be shown
+        return "en"
     return lang if lang in i18n.LANGUAGES else "en"
 
 

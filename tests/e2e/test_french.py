@@ -14,6 +14,14 @@ SIDEBAR = '[data-testid="stSidebar"]'
 EXCEPTION = '[data-testid="stException"]'
 TEAM = "Infra & Réseau"  # a team of the sample data
 FRENCH_DAY = re.compile(r"\b\d\d/\d\d/20\d\d\b")
+METRIC = '[data-testid="stMetric"]'
+
+
+def settled_screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot once every element is drawn (no placeholder of a running script)."""
+    wait_idle(page)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
+    full_screenshot(page, path)
 
 
 def test_a_french_link_opens_in_french_and_the_switch_keeps_the_filters(
@@ -34,7 +42,7 @@ def test_a_french_link_opens_in_french_and_the_switch_keeps_the_filters(
     ticks = page.locator(".colorbar text").all_text_contents()
     assert "0,1" in ticks and "0.1" not in ticks, ticks
     assert page.locator(EXCEPTION).count() == 0
-    full_screenshot(page, screenshots / "knowledge-fr.png")
+    settled_screenshot(page, screenshots / "knowledge-fr.png")
 
     before = query(page.url)
     page.locator(SIDEBAR).get_by_text("English", exact=True).click()
@@ -55,8 +63,9 @@ def test_overview_screenshots_in_both_languages(page: Page, screenshots: Path) -
         caption = page.get_by_text(re.compile("Situation (à la fin du|at the end of)"))
         if lang == "fr":
             assert FRENCH_DAY.search(caption.inner_text())
+        expect(page.locator(METRIC).first).to_be_visible()
         assert page.locator(EXCEPTION).count() == 0
-        full_screenshot(page, screenshots / f"overview-{lang}.png")
+        settled_screenshot(page, screenshots / f"overview-{lang}.png")
 
 
 def test_client_page_screenshots_in_both_languages(page: Page, screenshots: Path) -> None:
@@ -64,6 +73,9 @@ def test_client_page_screenshots_in_both_languages(page: Page, screenshots: Path
     for lang, heading in (("fr", "D'un mois sur l'autre"), ("en", "Month over month")):
         open_app(page, f"/client?lang={lang}")
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
-        wait_idle(page)
+        expect(page.locator(METRIC).first).to_be_visible()
+        tiles = page.locator(METRIC).all_inner_texts()
+        if lang == "fr":  # '100,0 %', '1 870,2 h': decimal comma, narrow space before the %
+            assert any(re.search(r"\d,\d\u202f%", tile) for tile in tiles), tiles
         assert page.locator(EXCEPTION).count() == 0
-        full_screenshot(page, screenshots / f"client-{lang}.png")
+        settled_screenshot(page, screenshots / f"client-{lang}.png")
