@@ -13,12 +13,15 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from client_data import fill
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import cli, db, formatting, i18n, sample
+from okam_analytics.charts import escalations as escalation_charts
+from okam_analytics.charts import workload as workload_charts
 from okam_analytics.ingest import presets
 from okam_analytics.ui import data
 
@@ -323,3 +326,29 @@ def test_the_import_page_with_a_file_in_each_language(app, catalogue_patterns, d
         assert not at.exception
         assert len(at.tabs) == 3 and at.expander
         assert untranslated(at, lang, catalogue_patterns, names) == [], lang
+
+
+def test_french_charts_write_numbers_dates_and_colons_the_french_way() -> None:
+    weeks = pd.DataFrame(
+        {
+            "consultant": ["Ana"], "week_start": [pd.Timestamp("2026-01-05")],
+            "utilisation": [0.9], "overloaded": [False], "worked_hours": [36.0],
+            "capacity_hours": [40.0], "absence_hours": [0.0],
+        }
+    )  # fmt: skip
+    fig = workload_charts.consultant_weeks(weeks, 0.9, "fr")
+    assert fig.layout.separators == ",\u202f"
+    assert fig.layout.xaxis.tickformat == "%d/%m/%Y"
+    assert fig.data[1].hovertemplate.startswith("Travaillé\u00a0: %{y:,.1f}\u00a0h / Capacité")
+    english = workload_charts.consultant_weeks(weeks, 0.9, "en")
+    assert english.layout.separators == ".," and english.layout.xaxis.tickformat == "%Y-%m-%d"
+    assert english.data[1].hovertemplate.startswith("Worked: %{y:,.1f} h / Capacity: ")
+    monthly = pd.DataFrame(
+        {"month": pd.to_datetime(["2026-01-01", "2026-02-01"]), "priority": ["P1", "P1"],
+         "tickets": [2, 3], "response_met": [1, 3], "response_breached": [1, 0],
+         "response_compliance": [0.5, 1.0], "resolution_met": [2, 3],
+         "resolution_breached": [0, 0], "resolution_compliance": [1.0, 1.0]}
+    )  # fmt: skip
+    fig = escalation_charts.compliance_by_month(monthly, "fr")
+    assert list(fig.data[0].x) == ["janv. 2026", "févr. 2026"]
+    assert list(fig.data[0].customdata[0][:2]) == ["2026-01", "P1"]  # the drill-down key stays
