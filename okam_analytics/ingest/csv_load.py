@@ -13,7 +13,7 @@ import pyarrow as pa
 from okam_analytics.ingest.encoding import TextFile, iter_chunks
 from okam_analytics.ingest.refused import ImportRefused
 from okam_analytics.ingest.sniff import DELIMITER_NAMES, CsvLayout
-from okam_analytics.ingest.table import TABLE
+from okam_analytics.ingest.table import BLANK, TABLE
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 _TRIMMED = " \t\r\n"
@@ -109,9 +109,30 @@ def _trimmed(column: str) -> str:
     )
 
 
-def _load(con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout) -> tuple[bool, bool]:
+def _blank(column: str) -> str:
+    """True when the raw cell is empty after the trim; the edge test spares most trims."""
+    edge = "(32, 9, 10, 13)"
+    return (
+        f"({column} is null or {column} = '' or "
+        f"(ascii({column}) in {edge} and trim({column}, '{_TRIMMED}') = ''))"
+    )
+
+
+def _projection(width: int, keep: set[int] | None) -> str:
+    """Trimmed kept columns; with a selection, BLANK flags rows empty in every column."""
+    if keep is None:
+        return ", ".join(_trimmed(f"c{i}") for i in range(1, width + 1))
+    kept = [_trimmed(f"c{i}") for i in range(1, width + 1) if i in keep]
+    # AND stops at the first filled cell, so the unused columns are parsed but rarely touched.
+    blank = " and ".join(_blank(f"c{i}") for i in range(1, width + 1))
+    return ", ".join([*kept, f"{blank} as {BLANK}"])
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout, keep: set[int] | None
+) -> tuple[bool, bool]:
     """Create the table; returns the (null_padding, parallel) settings that read it."""
-    trimmed = ", ".join(_trimmed(f"c{i}") for i in range(1, layout.width + 1))
+    trimmed = _projection(layout.width, keep)
     for pad, parallel in _ATTEMPTS:
         con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
         scan = _read_csv(layout.width, pad, parallel, rejects=True)
@@ -234,10 +255,26 @@ def _drop_extra_cells(con: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None
 
 
 def load_csv(
-    con: duckdb.DuckDBPyConnection, text: TextFile, layout: CsvLayout, max_rows: int
+    con: duckdb.DuckDBPyConnection,
+    text: TextFile,
+    layout: CsvLayout,
+    max_rows: int,
+    keep: set[int] | None = None,
 ) -> None:
-    """Fill `raw_rows` (c1..cN, __line) from the file; N is the header's width."""
+    """Fill `raw_rows` (c1..cN, __line) from the file; N is the header's width.
+
+    keep: the 1-based columns to store (others are parsed for the checks, not stored); the
+    table then also has BLANK, true for rows empty in every column. None stores them all.
+    """
     _check_row_cap(con, text, layout, max_rows)
-    pad, parallel = _load(con, text, layout)
+    if keep is not None:
+        header = len(layout.header_cells)
+        blank_headers = {
+            i + 1
+            for i, cell in enumerate(layout.header_cells)
+            if not cell.strip().lstrip("\ufeff").strip()
+        }
+        keep = keep | blank_headers | set(range(header + 1, layout.width + 1))
+    pad, parallel = _load(con, text, layout, keep)
     _number_lines(con, text, layout, pad, parallel)
     _drop_extra_cells(con, layout)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from okam_analytics.ingest.encoding import Source
 from okam_analytics.ingest.refused import ImportRefused
 
 __all__ = ["ImportRefused", "RawTable", "read_export"]
+
+# Which headers to store: the header texts themselves, or a function of the header row that
+# gives them (None: all). Chosen from the sniffed header before the bulk read.
+ColumnChoice = list[str] | Callable[[list[str]], list[str] | None] | None
 
 # One memory budget for an import process (2 GB): this private connection spills to its
 # temp folder beyond 1 GB, the database connection gets load.IMPORT_MEMORY_LIMIT while it
@@ -46,7 +51,8 @@ class RawTable:
     rows_read: int
     sha256: str
     file_name: str
-    columns: list[str] = field(default_factory=list)  # names in `table`, in header order
+    # column names for every header, in header order; `table` may hold only the chosen ones
+    columns: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         """Release the private connection (and any spilled data)."""
@@ -112,18 +118,35 @@ def _raw_table(
     )
 
 
+def _kept(layout: sniff.CsvLayout, columns: ColumnChoice) -> set[int] | None:
+    """1-based positions of the header cells to store, or None for all."""
+    if columns is None:
+        return None
+    headers = table.column_names(layout.header_cells).headers
+    wanted = columns(headers) if callable(columns) else columns
+    if wanted is None:
+        return None
+    wanted = set(wanted)
+    return {i for i, header in enumerate(headers, start=1) if header in wanted}
+
+
 def _load_text(
-    con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int
+    con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int, columns: ColumnChoice
 ) -> sniff.CsvLayout:
     sample, truncated = _text_sample(text.path)
     sniff.refuse_markup(sample)
     layout = sniff.sniff_csv(sample, text.newline, truncated)
-    csv_load.load_csv(con, text, layout, max_rows)
+    csv_load.load_csv(con, text, layout, max_rows, _kept(layout, columns))
     return layout
 
 
 def _read_text(
-    con: duckdb.DuckDBPyConnection, source: Source, head: bytes, file_name: str, max_rows: int
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    head: bytes,
+    file_name: str,
+    max_rows: int,
+    columns: ColumnChoice = None,
 ) -> RawTable:
     with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
         given = [] if isinstance(source, bytes | bytearray | memoryview) else [str(source)]
@@ -132,13 +155,13 @@ def _read_text(
         if text.bare_returns:
             text = encoding.normalise_newlines(text, Path(work))
         try:
-            layout = _load_text(con, text, max_rows)
+            layout = _load_text(con, text, max_rows, columns)
         except csv_load.UnreadableCsv:
             if not text.returns:
                 raise
             # DuckDB cannot read LF and CRLF line ends mixed in one file: make them all LF.
             text = encoding.normalise_newlines(text, Path(work))
-            layout = _load_text(con, text, max_rows)
+            layout = _load_text(con, text, max_rows, columns)
     names, rows = table.finish_table(con, layout.header_cells, len(layout.header_cells))
     return _raw_table(
         con, names, rows, file_name, encoding=text.encoding, delimiter=layout.delimiter,
@@ -163,10 +186,14 @@ def read_export(
     file_name: str,
     sheet: str | None = None,
     max_rows: int = 20_000_000,
+    columns: ColumnChoice = None,
 ) -> RawTable:
     """Read a CSV or .xlsx export into a RawTable, or raise ImportRefused naming the problem.
 
-    file_name is only a label for messages and records: it is never opened.
+    file_name is only a label for messages and records: it is never opened. columns: the
+    headers to store in the table (or a function of the header row giving them); a CSV's
+    other columns are still parsed for the structural checks but not stored. `headers` and
+    `columns` of the RawTable always list every header. Workbooks store every column.
     """
     if isinstance(source, str):
         source = Path(source)
@@ -179,7 +206,7 @@ def read_export(
         if kind == "zip":
             raw = _read_workbook(con, source, file_name, sheet, max_rows)
         else:
-            raw = _read_text(con, source, head, file_name, max_rows)
+            raw = _read_text(con, source, head, file_name, max_rows, columns)
         if raw.rows_read == 0:
             raise ImportRefused("The file has a header row but no data rows.")
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,10 +91,40 @@ def choose_preset(headers: list[str], kind: str | None, name: str | None) -> tup
     return presets.generic(kind), ranked
 
 
-def _read(source: bytes | Path, file_name: str, sheet: str | None) -> Any:
+def mapped_headers(
+    kind: str | None, preset: str | None, mapping: dict[str, Any] | None
+) -> Callable[[list[str]], list[str] | None]:
+    """For a header row, the headers the chosen mapping reads (None: keep all, to refuse later)."""
+
+    def needed(headers: list[str]) -> list[str] | None:
+        try:
+            chosen, _ = choose_preset(headers, kind, preset)
+            chosen_mapping = mapping_rules.choose_mapping(chosen, headers, mapping)
+        except (mapping_rules.MappingRefused, presets.UnknownPreset):
+            return None
+        index = presets.header_index(headers)
+        words = [
+            presets.normalise_word(h) for spec in chosen_mapping.values() if spec
+            for h in presets.candidates(spec)
+        ]  # fmt: skip
+        return [index[word] for word in words if word in index]
+
+    return needed
+
+
+def _stored_all_needed(raw: Any, needed: Callable[[list[str]], list[str] | None]) -> bool:
+    """Whether the raw table holds every column the mapping (chosen on all headers) reads."""
+    stored = {
+        row[0] for row in raw.con.execute(f"describe {normalise.quote(raw.table)}").fetchall()
+    }
+    names = dict(zip(raw.headers, raw.columns, strict=True))
+    return all(names[header] in stored for header in needed(raw.headers) or raw.headers)
+
+
+def _read(source: bytes | Path, file_name: str, sheet: str | None, columns: Any = None) -> Any:
     from okam_analytics.ingest.read import read_export
 
-    return read_export(source, file_name, sheet=sheet, max_rows=MAX_ROWS)
+    return read_export(source, file_name, sheet=sheet, max_rows=MAX_ROWS, columns=columns)
 
 
 def _too_big(source: bytes | Path) -> str | None:
@@ -128,7 +159,13 @@ def inspect(
     if plan.refused:
         return plan
     try:
-        raw = _read(source, file_name, sheet)
+        # only the mapped columns are stored; should the final header row pick another
+        # mapping (trailing blank headers dropped), the file is read again in full
+        needed = mapped_headers(kind, preset, mapping)
+        raw = _read(source, file_name, sheet, needed)
+        if not _stored_all_needed(raw, needed):
+            raw.close()
+            raw = _read(source, file_name, sheet)
     except ImportRefused as exc:
         plan.refused = str(exc)
         return plan

@@ -12,6 +12,7 @@ import duckdb
 
 TABLE = "raw_rows"
 LINE = "__line"
+BLANK = "__blank_row"  # set by a reader that stores only some columns: the row is empty in all
 
 
 @dataclass
@@ -60,27 +61,39 @@ def column_names(cells: Sequence[str | None]) -> Columns:
     return Columns(headers, columns, duplicates, len(headers) - len(named))
 
 
-def _drop_empty_trailing(con: duckdb.DuckDBPyConnection, cells: list[str | None]) -> list:
+def _stored(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the columns raw_rows holds (a reader may store only the mapped ones)."""
+    return {row[0] for row in con.execute(f"describe {TABLE}").fetchall()}
+
+
+def _drop_empty_trailing(
+    con: duckdb.DuckDBPyConnection, cells: list[str | None], stored: set[str]
+) -> list:
     """Columns at the right with no header and no value are export artefacts: drop them."""
-    width = len(cells)
-    counts = con.execute(
-        f"select {', '.join(f'count(c{i})' for i in range(1, width + 1))} from {TABLE}"
-    ).fetchall()[0]
-    while width > 1 and not (cells[width - 1] or "").strip() and counts[width - 1] == 0:
+    width, blank = len(cells), []
+    while width - len(blank) > 1 and not (cells[width - len(blank) - 1] or "").strip():
+        blank.append(f"c{width - len(blank)}")  # blank-headed columns are always stored
+    if not blank:
+        return cells
+    values = con.execute(f"select {', '.join(f'count({c})' for c in blank)} from {TABLE}")
+    counts = dict(zip(blank, values.fetchall()[0], strict=True))
+    while f"c{width}" in counts and counts[f"c{width}"] == 0:
         con.execute(f"alter table {TABLE} drop column c{width}")
+        stored.discard(f"c{width}")
         width -= 1
     return cells[:width]
 
 
-def _rename(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
-    internal = [f"c{i}" for i in range(1, len(columns) + 1)]
-    if {c.casefold() for c in columns} & set(internal):
+def _rename(con: duckdb.DuckDBPyConnection, columns: list[str], stored: set[str]) -> None:
+    pairs = [(f"c{i}", new) for i, new in enumerate(columns, start=1) if f"c{i}" in stored]
+    internal = {f"c{i}" for i in range(1, len(columns) + 1)}
+    if {c.casefold() for c in columns} & internal:
         # A header literally named like a loading column: move them all out of the way first.
         prefix = f"__{secrets.token_hex(4)}_"
-        for old in internal:
+        for old, _ in pairs:
             con.execute(f"alter table {TABLE} rename column {old} to {prefix}{old}")
-        internal = [prefix + old for old in internal]
-    for old, new in zip(internal, columns, strict=True):
+        pairs = [(prefix + old, new) for old, new in pairs]
+    for old, new in pairs:
         con.execute(f"alter table {TABLE} rename column {old} to {quote(new)}")
 
 
@@ -88,10 +101,17 @@ def finish_table(
     con: duckdb.DuckDBPyConnection, header_cells: Sequence[str | None], width: int
 ) -> tuple[Columns, int]:
     """Name the columns c1..c<width> of raw_rows after the header, drop empty rows; count rows."""
-    cells = _drop_empty_trailing(con, [*header_cells, *[None] * (width - len(header_cells))])
+    stored = _stored(con)
+    cells = _drop_empty_trailing(
+        con, [*header_cells, *[None] * (width - len(header_cells))], stored
+    )
     names = column_names(cells)
-    values = ", ".join(f"c{i}" for i in range(1, len(cells) + 1))
-    con.execute(f"delete from {TABLE} where coalesce({values}, NULL) is null")
-    _rename(con, names.columns)
+    if BLANK in stored:
+        con.execute(f"delete from {TABLE} where {BLANK}")
+        con.execute(f"alter table {TABLE} drop column {BLANK}")
+    else:
+        values = ", ".join(f"c{i}" for i in range(1, len(cells) + 1))
+        con.execute(f"delete from {TABLE} where coalesce({values}, NULL) is null")
+    _rename(con, names.columns, stored)
     (rows,) = con.execute(f"select count(*) from {TABLE}").fetchall()[0]
     return names, rows
