@@ -558,3 +558,19 @@ def test_million_rows_read_by_duckdb_with_bounded_memory(tmp_path):
     ]
     assert grown_mb < 1500
     assert elapsed < 10 * baseline + 5
+
+
+def test_chosen_columns_are_stored_and_blank_rows_judged_on_all_cells():
+    data = b"A,B,C,\n1,x,y,\n, \t, ,\n,,z,\n ,2,,\n"
+    raw = read_export(data, "export.csv", columns=lambda headers: ["C"])
+    assert raw.headers == ["A", "B", "C"]
+    assert raw.columns == ["A", "B", "C"]
+    # line 3 is blank in every cell; line 5 holds a value only in a column not stored
+    assert rows(raw) == [("y", 2), ("z", 4), (None, 5)]
+    assert raw.rows_read == 3
+    assert [r[0] for r in raw.con.execute(f"describe {raw.table}").fetchall()] == ["C", "__line"]
+
+
+def test_chosen_columns_still_refuse_a_ragged_row_in_a_column_not_stored():
+    message = refusal(b"A,B\n1,2\n3,4,5\n", columns=["A"])
+    assert message.startswith("Line 3 has more cells than the header")

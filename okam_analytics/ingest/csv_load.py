@@ -110,12 +110,8 @@ def _trimmed(column: str) -> str:
 
 
 def _blank(column: str) -> str:
-    """True when the raw cell is empty after the trim; the edge test spares most trims."""
-    edge = "(32, 9, 10, 13)"
-    return (
-        f"({column} is null or {column} = '' or "
-        f"(ascii({column}) in {edge} and trim({column}, '{_TRIMMED}') = ''))"
-    )
+    """True when the raw cell is empty after the trim."""
+    return f"coalesce(trim({column}, '{_TRIMMED}'), '') = ''"
 
 
 def _projection(width: int, keep: set[int] | None) -> str:
@@ -123,8 +119,15 @@ def _projection(width: int, keep: set[int] | None) -> str:
     if keep is None:
         return ", ".join(_trimmed(f"c{i}") for i in range(1, width + 1))
     kept = [_trimmed(f"c{i}") for i in range(1, width + 1) if i in keep]
-    # AND stops at the first filled cell, so the unused columns are parsed but rarely touched.
-    blank = " and ".join(_blank(f"c{i}") for i in range(1, width + 1))
+    cells = [f"c{i}" for i in range(1, width + 1)]
+    first = f"coalesce({', '.join(cells)})"
+    every = " and ".join(_blank(cell) for cell in cells)
+    # Only rows whose first non-null cell starts blank need the cell-by-cell test: the
+    # unused columns are parsed but, for almost every row, never trimmed.
+    blank = (
+        f"case when {first} is null then true "
+        f"when {first} = '' or ascii({first}) in (32, 9, 10, 13) then {every} else false end"
+    )
     return ", ".join([*kept, f"{blank} as {BLANK}"])
 
 
