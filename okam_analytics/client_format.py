@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from okam_analytics import formatting
-from okam_analytics.client_view import ClientSummary
+from okam_analytics.client_view import COMPARED, ClientSummary
 from okam_analytics.i18n import translate
 
 DASH = formatting.DASH
@@ -30,19 +30,7 @@ KINDS = {
     "contract_hours": "hours",
     "contract_use": "percent",
 }
-MONTHLY_SHOWN = [
-    "tickets_opened",
-    "tickets_resolved",
-    "backlog",
-    "escalations",
-    "escalations_breached",
-    "response_compliance",
-    "resolution_compliance",
-    "response_p50_hours",
-    "resolution_p50_hours",
-    "hours",
-    "contract_hours",
-]
+MONTHLY_SHOWN = [*COMPARED, "contract_hours"]
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from okam_analytics import formatting, settings, views
-from okam_analytics.charts import CONFIG, clicked, tables
+from okam_analytics.charts import CONFIG, tables
 from okam_analytics.charts import knowledge as charts
 from okam_analytics.metrics import knowledge, workload
-from okam_analytics.ui import data, state
-from okam_analytics.ui.render import escape_markdown
+from okam_analytics.ui import data, render, state
 from okam_analytics.ui.text import t
 
 CLIENT, ROWS, TABLE, HEATMAP = (
@@ -21,25 +20,9 @@ lang, as_of = filters.lang, filters.as_of
 scope = (tuple(filters.clients), tuple(filters.teams))
 
 
-def table(styler, **options) -> None:
-    if styler.data.empty:
-        st.caption(t("ui.no_rows"))
-    else:
-        st.dataframe(styler, hide_index=True, width="stretch", **options)
-
-
-def pick_row() -> None:
-    """A row picked in the redundancy table becomes the client shown in detail."""
-    picked = st.session_state[TABLE].selection.rows
-    if picked:
-        st.session_state[CLIENT] = st.session_state[ROWS][picked[0]]
-
-
-def pick_cell() -> None:
-    """A heat map cell clicked: its client is shown in detail."""
-    name = clicked(st.session_state[HEATMAP].selection.points)
-    if name in st.session_state[ROWS]:
-        st.session_state[CLIENT] = name
+table = render.show_styled
+pick_row = render.pick_from_table(TABLE, ROWS, CLIENT)
+pick_cell = render.pick_from_chart(HEATMAP, ROWS, CLIENT)
 
 
 st.title(t("nav.knowledge"))
@@ -63,7 +46,9 @@ tiles[3].metric(
     t("knowledge.truck_factor"),
     formatting.count(truck, lang),
     border=True,
-    help=t("knowledge.truck_factor_help", names=", ".join(map(escape_markdown, removed)) or "–"),
+    help=t(
+        "knowledge.truck_factor_help", names=", ".join(map(render.escape_markdown, removed)) or "–"
+    ),
 )
 
 st.subheader(t("knowledge.at_risk"))

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from okam_analytics import formatting, settings, views
-from okam_analytics.charts import CALL_STATUSES, CONFIG, clicked, tables
+from okam_analytics.charts import CALL_STATUSES, CONFIG, tables
 from okam_analytics.charts import workload as charts
 from okam_analytics.metrics import workload
-from okam_analytics.ui import data, state
+from okam_analytics.ui import data, render, state
 from okam_analytics.ui.text import t
 
 CONSULTANT, ROWS = "workload_consultant", "workload__rows"
@@ -16,25 +16,9 @@ lang, as_of = filters.lang, filters.as_of
 scope = (tuple(filters.clients), tuple(filters.teams))
 
 
-def table(styler, **options) -> None:
-    if styler.data.empty:
-        st.caption(t("ui.no_rows"))
-    else:
-        st.dataframe(styler, hide_index=True, width="stretch", **options)
-
-
-def pick_row() -> None:
-    """A row picked in the summary table becomes the consultant shown below."""
-    picked = st.session_state[TABLE].selection.rows
-    if picked:
-        st.session_state[CONSULTANT] = st.session_state[ROWS][picked[0]]
-
-
-def pick_cell() -> None:
-    """A heat map cell clicked: its consultant is shown below."""
-    name = clicked(st.session_state[HEATMAP].selection.points)
-    if name in st.session_state[ROWS]:
-        st.session_state[CONSULTANT] = name
+table = render.show_styled
+pick_row = render.pick_from_table(TABLE, ROWS, CONSULTANT)
+pick_cell = render.pick_from_chart(HEATMAP, ROWS, CONSULTANT)
 
 
 st.title(t("nav.workload"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import duckdb
@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from okam_analytics import exports
+from okam_analytics.charts import clicked
 from okam_analytics.ui import data, text
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -60,6 +61,36 @@ def show_table(
         column_config=dict(column_config) if column_config else None,
         key=key,
     )
+
+
+def show_styled(styler: Any, **options: Any) -> Any:
+    """A styled table (pandas Styler) as a grid, or a note when it has no rows."""
+    if styler.data.empty:
+        st.caption(text.t("ui.no_rows"))
+        return None
+    return st.dataframe(styler, hide_index=True, width="stretch", **options)
+
+
+def pick_from_table(table_key: str, rows_key: str, target_key: str) -> Callable[[], None]:
+    """An on_select callback: the name of the row picked in a table goes to target_key."""
+
+    def pick() -> None:
+        picked = st.session_state[table_key].selection.rows
+        if picked:
+            st.session_state[target_key] = st.session_state[rows_key][picked[0]]
+
+    return pick
+
+
+def pick_from_chart(chart_key: str, rows_key: str, target_key: str) -> Callable[[], None]:
+    """An on_select callback: the name of the heat map cell clicked goes to target_key."""
+
+    def pick() -> None:
+        name = clicked(st.session_state[chart_key].selection.points)
+        if name in st.session_state[rows_key]:
+            st.session_state[target_key] = name
+
+    return pick
 
 
 def sample_banner(con: duckdb.DuckDBPyConnection) -> None:
