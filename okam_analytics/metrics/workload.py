@@ -118,24 +118,23 @@ def open_tickets(
 
 def workload_summary(con: duckdb.DuckDBPyConnection, cfg: Settings, span: Period) -> pd.DataFrame:
     """One row per consultant for the period: ratios of sums, overtime, streaks, open tickets."""
-    weeks = weekly_utilisation(con, cfg, span.date_from, span.date_to)
-    if weeks.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    totals = weeks.groupby("consultant").agg(
-        team=("team", "first"),
-        worked_hours=("worked_hours", "sum"),
-        capacity_hours=("capacity_hours", "sum"),
-        billable_hours=("billable_hours", "sum"),
-        overtime_hours=("overtime_hours", "sum"),
-        overloaded_weeks=("overloaded", "sum"),
-        longest_streak=("overload_streak", "max"),
+    w, e = cfg["workload"], cfg["escalation"]
+    # one query: the weekly rows are summed in SQL, without their per-week client counts
+    summary = db.query_df(
+        con,
+        "consultant_workload_summary",
+        date_from=span.date_from,
+        date_to=span.date_to,
+        anchor_on=min(span.as_of_date, span.date_to),
+        as_of=span.as_of,
+        closed_on=calendar.closed_dates(cfg["calendar"], span.date_from, span.date_to),
+        default_capacity_hours=float(w["weekly_capacity_hours"]),
+        overload_threshold=float(w["overload_threshold"]),
+        priorities=list(e["priorities"]),
+        include_reassigned=bool(e["include_reassigned"]),
     )
-    capacity = totals["capacity_hours"].where(totals["capacity_hours"] > 0)
-    totals["utilisation"] = totals["worked_hours"] / capacity
-    totals["billable_utilisation"] = totals["billable_hours"] / capacity
-    totals = totals.join(current_streaks(weeks, min(span.as_of_date, span.date_to)))
-    facts = open_tickets(con, cfg, span.date_from, span.date_to, span.as_of)
-    summary = totals.reset_index().merge(facts, on="consultant", how="left")
+    if summary.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     return finish(summary, SUMMARY_COLUMNS)
 
 
