@@ -61,8 +61,8 @@ else:
         view.chart(charts.states_by_client(counts, lang), view.CLIENT_CHART, clickable=True)
         st.caption(t("escalations.by_client_caption"))
     with right:
-        height = view.grid_height(len(by_client), 12)
-        view.table(tables.client_table(by_client, lang), height=height)
+        worst = view.first_rows(tables.client_rows(by_client))
+        view.table(tables.client_table(worst, lang), height=view.grid_height(len(worst), 12))
 
     st.subheader(t("escalations.pressure"))
     view.pressure_section(weeks, cfg["workload"], lang)

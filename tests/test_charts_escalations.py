@@ -146,7 +146,7 @@ def test_pressure_scatter_shows_weeks_with_escalations_and_a_known_load() -> Non
         ("Overloaded week", [1.2], [2]),
         ("Busy week", [0.9], [3]),
     ]
-    assert list(fig.data[0].customdata[0][:2]) == ["Ann", "2026-01-05"]
+    assert (fig.data[0].text[0], fig.data[0].hovertext[0]) == ("Ann", "2026-01-05")
     assert [s.x0 for s in fig.layout.shapes] == [0.9, 1.1]
     assert fig.layout.xaxis.title.text == "Assignee's utilisation that week"
 
@@ -215,3 +215,25 @@ def test_french_numbers_use_a_decimal_comma() -> None:
     assert charts.compliance_by_month(BY_MONTH, "fr").layout.separators == ",\u202f"
     assert charts.compliance_by_month(BY_MONTH).layout.separators == ".,"
     assert charts.count_step(4) == 1 and charts.count_step(40) == 7
+
+
+def test_client_table_is_text_in_the_page_language_least_compliant_first() -> None:
+    by_client = pd.DataFrame(
+        {
+            "client": ["Acme", "Zeta"],
+            "tickets": [1200, 3],
+            "response_compliance": [0.5, None],
+            "resolution_compliance": [0.9, 0.25],
+            "open_breached": [2.0, None],
+            "resolution_p90_minutes": [90.0, 30.0],
+        }
+    )
+    shown = tables.client_table(by_client, "fr")
+    assert shown.to_dict("list") == {
+        "Client": ["Zeta", "Acme"],
+        "Escalades": ["3", "1\u202f200"],
+        "Prise en charge dans le SLA": ["–", "50\u202f%"],
+        "Résolution dans le SLA": ["25\u202f%", "90\u202f%"],
+        "Ouverts hors délai": ["–", "2"],
+        "Résolution p90 (h)": ["0,5", "1,5"],
+    }

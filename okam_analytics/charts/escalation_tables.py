@@ -1,5 +1,6 @@
 """Escalation tables: metric frames -> pandas Stylers (charts.tables.styled) with hours in each
-priority's clock, state cells tinted; the ticket drill-down as field / value text rows."""
+priority's clock, state cells tinted; untinted long tables (clients, consultants) as text
+frames (charts.tables.text_table); the ticket drill-down as field / value text rows."""
 
 from __future__ import annotations
 
@@ -75,26 +76,32 @@ def open_table(open_frame: pd.DataFrame, lang: str = "en") -> Styler:
     )
 
 
-def client_table(by_client: pd.DataFrame, lang: str = "en") -> Styler:
-    """Compliance per client (escalation_compliance by client), least compliant first."""
-    shown = _hours(by_client, {"resolution_p90_hours": "resolution_p90_minutes"})
-    shown = shown.sort_values(
+def client_rows(by_client: pd.DataFrame) -> pd.DataFrame:
+    """Clients least compliant first (then the most tickets), for client_table."""
+    return by_client.sort_values(
         ["resolution_compliance", "tickets", "client"], ascending=[True, False, True]
     )
+
+
+def client_table(by_client: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Compliance per client (escalation_compliance by client), least compliant first, as text
+    (no tinted column: thousands of clients stay light)."""
+    shown = _hours(client_rows(by_client), {"resolution_p90_hours": "resolution_p90_minutes"})
     columns = ["client", "tickets", "response_compliance", "resolution_compliance",
                "open_breached", "resolution_p90_hours"]  # fmt: skip
     formats = {"response_compliance": tables.PERCENT, "resolution_compliance": tables.PERCENT,
                "resolution_p90_hours": tables.HOURS}  # fmt: skip
-    return tables.styled(shown[columns], lang, formats=formats)
+    return tables.text_table(shown[columns], lang, formats=formats)
 
 
-def pressure_table(pressure: pd.DataFrame, lang: str = "en") -> Styler:
-    """Per consultant: escalations received, how many in overloaded weeks, utilisation then."""
+def pressure_table(pressure: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Per consultant: escalations received, how many in overloaded weeks, utilisation then,
+    as text."""
     columns = ["consultant", "escalations", "when_overloaded", "share_when_overloaded",
                "breached_escalations", "utilisation_when_escalated", "overloaded_weeks"]  # fmt: skip
     formats = {"share_when_overloaded": tables.PERCENT,
                "utilisation_when_escalated": tables.PERCENT}  # fmt: skip
-    return tables.styled(pressure[columns], lang, formats=formats)
+    return tables.text_table(pressure[columns], lang, formats=formats)
 
 
 def agreement_table(agreement: pd.DataFrame, lang: str = "en") -> Styler:

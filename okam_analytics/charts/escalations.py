@@ -235,23 +235,21 @@ def pressure_scatter(
     if shown.empty:
         return empty_figure(tr("chart.no_data"), lang)
     fig = go.Figure()
-    # one label per week, and numpy arrays, not lists of tuples: plotly checks and copies a
-    # list element by element (thousands of consultant-weeks)
+    # one label per week; numbers in a float customdata, names in text, weeks in hovertext, all
+    # numpy arrays of one kind: plotly deep-copies an object array (or a list) element by element
     day_of = {week: formatting.day(week, lang) for week in shown["week_start"].drop_duplicates()}
-    hover_columns = ["consultant", "week_start", "breached_escalations", "worked_hours",
-                     "capacity_hours"]  # fmt: skip
+    numbers = ["breached_escalations", "worked_hours", "capacity_hours"]
+    people = shown["consultant"].drop_duplicates()
+    name_of = dict(zip(people, plain(people), strict=True))  # escaped once per consultant
     present = set(shown["load_status"])
     for status in [s for s in LOAD_STATUSES if s in present]:
         rows = shown[shown["load_status"] == status]
-        custom = (
-            rows[hover_columns]
-            .assign(consultant=plain(rows["consultant"]), week_start=rows["week_start"].map(day_of))
-            .to_numpy(dtype=object)
-        )
         fig.add_scatter(
-            x=rows["utilisation"],
-            y=rows["escalations"],
-            customdata=custom,
+            x=rows["utilisation"].to_numpy(dtype=float),
+            y=rows["escalations"].to_numpy(),
+            customdata=rows[numbers].to_numpy(dtype=float),
+            text=rows["consultant"].map(name_of).to_numpy(dtype=str),
+            hovertext=rows["week_start"].map(day_of).to_numpy(dtype=str),
             mode="markers",
             name=tr(f"chart.escalations.load_{status}"),
             marker={"color": status_colour(status), "size": 10, "opacity": 0.75},
@@ -276,10 +274,10 @@ def pressure_scatter(
 
 def _pressure_hover(tr, lang: str) -> str:
     return (
-        f"<b>%{{customdata[0]}}</b><br>{tr('chart.week')} %{{customdata[1]}}<br>"
+        f"<b>%{{text}}</b><br>{tr('chart.week')} %{{hovertext}}<br>"
         f"{tr('chart.escalations.utilisation')}: %{{x:.0%}} "
-        f"({formatting.d3_hours('customdata[3]', lang)} / "
-        f"{formatting.d3_hours('customdata[4]', lang)})<br>"
+        f"({formatting.d3_hours('customdata[1]', lang)} / "
+        f"{formatting.d3_hours('customdata[2]', lang)})<br>"
         f"{tr('chart.escalations.escalations')}: %{{y}} · "
-        f"{tr('chart.escalations.breached')}: %{{customdata[2]}}<extra></extra>"
+        f"{tr('chart.escalations.breached')}: %{{customdata[0]}}<extra></extra>"
     )

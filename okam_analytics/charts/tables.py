@@ -47,21 +47,40 @@ def styled(
     texts = shown.select_dtypes(include=["object", "string"]).columns
     shown[texts] = shown[texts].fillna(MISSING)  # Streamlit prints "None" whatever the Styler says
     headers = {name: translate(f"col.{name}", lang) for name in shown.columns}
+    kinds = {headers[name]: kind for name, kind in column_kinds(shown, formats).items()}
     shown = shown.rename(columns=headers)
-    kinds = {headers[name]: kind for name, kind in (formats or {}).items() if name in headers}
-    for column in shown.columns:
-        # counts that became floats (a missing value among them) still read as counts
-        values = shown[column]
-        if column not in kinds and values.dtype.kind == "f" and values.dropna().mod(1).eq(0).all():
-            kinds[column] = "count"
     # every cell through a formatter: a dash when missing (Streamlit would print "None")
     styler = shown.style.format(
-        {column: formatting.formatter(kinds.get(column, "cell"), lang) for column in shown.columns}
+        {column: formatting.formatter(kind, lang) for column, kind in kinds.items()}
     )
     tinted = [headers[c] for c in status_columns]
     if tinted:
         styler = styler.map(lambda value: tints.get(value, ""), subset=tinted)
     return styler.hide(axis="index")
+
+
+def column_kinds(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> dict[str, str]:
+    """How each column reads (a formatting.FORMATTERS kind): formats, else counts, else cell."""
+    kinds = {}
+    for column in frame.columns:
+        # counts that became floats (a missing value among them) still read as counts
+        values = frame[column]
+        whole = values.dtype.kind == "f" and values.dropna().mod(1).eq(0).all()
+        kinds[column] = (formats or {}).get(column, "count" if whole else "cell")
+    return kinds
+
+
+def text_table(
+    frame: pd.DataFrame, lang: str, *, formats: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """frame as text the way styled writes it, headers as col.<name>, without colours: a plain
+    frame goes to the browser column by column, a Styler cell by cell (far slower when long)."""
+    return pd.DataFrame(
+        {
+            translate(f"col.{name}", lang): frame[name].map(formatting.formatter(kind, lang))
+            for name, kind in column_kinds(frame, formats).items()
+        }
+    ).reset_index(drop=True)
 
 
 def redundancy_rows(redundancy: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from okam_analytics import formatting
 from okam_analytics.charts import CONFIG
@@ -64,12 +65,12 @@ def chart(fig, key: str, clickable: bool = False) -> None:
         st.plotly_chart(fig, key=key, config=CONFIG)
 
 
-def table(styler, **options: Any) -> Any:
-    """A Styler as a grid of text, or a note when it has no rows."""
-    if styler.data.empty:
+def table(shown: Styler | pd.DataFrame, **options: Any) -> Any:
+    """A Styler or a frame of text as a grid, or a note when it has no rows."""
+    if (shown.data if isinstance(shown, Styler) else shown).empty:
         st.caption(t("ui.no_rows"))
         return None
-    return st.dataframe(styler, hide_index=True, width="stretch", **options)
+    return st.dataframe(shown, hide_index=True, width="stretch", **options)
 
 
 def first_rows(frame: pd.DataFrame) -> pd.DataFrame:
