@@ -50,19 +50,44 @@ def connect(
         # no read_csv('/etc/passwd'), COPY TO, ATTACH or extension loading through SQL
         "enable_external_access": False,
     }
+    con = _open(target, read_only, config)
+    if read_only and not is_migrated(con):
+        # A file made by an older version: migrate it once, then reopen it read-only.
+        con.close()
+        writer = _open(target, False, config)
+        migrate(writer)
+        writer.close()
+        con = _open(target, True, config)
+    if target != ":memory:":
+        _MEMORY_LIMITS[str(Path(target).resolve())] = memory_limit
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _open(target: str, read_only: bool, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(target, read_only=read_only, config=config)
+        return duckdb.connect(target, read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
                 f"The database {target} is in use by another program; close it and try again."
             ) from exc
         raise
-    if target != ":memory:":
-        _MEMORY_LIMITS[str(Path(target).resolve())] = memory_limit
-    if not read_only:
-        migrate(con)
-    return con
+
+
+def is_migrated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every table and macro of schema.sql exists in the database."""
+    schema = sql_text("schema")
+    wanted = set(re.findall(r"create (?:table if not exists|or replace macro) (\w+)", schema))
+    present = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() union all"
+            " select function_name from duckdb_functions() where function_type = 'table_macro'"
+        ).fetchall()
+    }
+    return wanted <= present
 
 
 def memory_limit_of(con: duckdb.DuckDBPyConnection) -> str | None:

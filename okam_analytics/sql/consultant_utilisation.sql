@@ -57,32 +57,9 @@ hours_by_bucket as (
     group by consultant, period_start
 ),
 
--- who is active when
-entry_span as (
-    select
-        consultant,
-        min(work_date) as first_entry_on,
-        case
-            when max(work_date) > max(max(work_date)) over () - 28 then null
-            else max(work_date)
-        end as last_entry_on
-    from time_entries
-    where consultant is not null
-    group by consultant
-),
-
+-- who is active when, with what capacity (macro in schema.sql)
 roster as (
-    select
-        coalesce(c.consultant, s.consultant) as consultant,
-        c.team,
-        coalesce(c.weekly_capacity_hours, $default_capacity_hours) as weekly_capacity_hours,
-        coalesce(c.active_from, s.first_entry_on) as active_from,
-        case
-            when c.active_from is not null or c.active_to is not null then c.active_to
-            else s.last_entry_on
-        end as active_to
-    from consultants c
-    full join entry_span s on c.consultant = s.consultant
+    select * from consultant_roster($default_capacity_hours)
 ),
 
 working_days as (

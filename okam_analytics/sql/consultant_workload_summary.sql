@@ -1,7 +1,7 @@
 -- One row per consultant for a period (SPEC 4.2): the weekly figures of consultant_utilisation
 -- summed in one pass, without its per-week client grouping (the summary counts the period's
--- distinct clients directly). Capacity, active span and overload rules are those of
--- consultant_utilisation.sql (bucket 'week'): keep the two files in step.
+-- distinct clients directly). The active span is the consultant_roster macro (schema.sql); the
+-- capacity and overload rules are those of consultant_utilisation.sql: keep the two in step.
 -- Ratios are ratios of sums. current_streak: overloaded weeks in a row ending at the week of
 -- $anchor_on; an unfinished anchor week that is not (yet) overloaded does not break the streak.
 -- Params: $date_from, $date_to, $anchor_on (date), $as_of (timestamp, exclusive), $closed_on,
@@ -31,32 +31,9 @@ hours_by_week as (
     group by consultant, week_start
 ),
 
--- who is active when
-entry_span as (
-    select
-        consultant,
-        min(work_date) as first_entry_on,
-        case
-            when max(work_date) > max(max(work_date)) over () - 28 then null
-            else max(work_date)
-        end as last_entry_on
-    from time_entries
-    where consultant is not null
-    group by consultant
-),
-
+-- who is active when, with what capacity (macro in schema.sql)
 roster as (
-    select
-        coalesce(c.consultant, s.consultant) as consultant,
-        c.team,
-        coalesce(c.weekly_capacity_hours, $default_capacity_hours) as weekly_capacity_hours,
-        coalesce(c.active_from, s.first_entry_on) as active_from,
-        case
-            when c.active_from is not null or c.active_to is not null then c.active_to
-            else s.last_entry_on
-        end as active_to
-    from consultants c
-    full join entry_span s on c.consultant = s.consultant
+    select * from consultant_roster($default_capacity_hours)
 ),
 
 working_days as (

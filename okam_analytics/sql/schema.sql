@@ -148,3 +148,31 @@ create or replace macro knowledge_evidence(from_on, upto_on, ticket_weight, inte
       and coalesce(resolved_at, created_at) >= from_on::date + 1
       and coalesce(resolved_at, created_at) < upto_on::date + 1
       and not list_contains(internal_clients::varchar[], lower(client));
+
+-- Who is active when, with what weekly capacity (SPEC 4.2): active_from/active_to when set (open
+-- end when only active_from); otherwise from the first time entry to the last, still open when
+-- that last entry is in the last 28 days of the timesheets (people log at the end of the week).
+create or replace macro consultant_roster(default_capacity_hours) as table
+    with entry_span as (
+        select
+            consultant,
+            min(work_date) as first_entry_on,
+            case
+                when max(work_date) > max(max(work_date)) over () - 28 then null
+                else max(work_date)
+            end as last_entry_on
+        from time_entries
+        where consultant is not null
+        group by consultant
+    )
+    select
+        coalesce(c.consultant, s.consultant) as consultant,
+        c.team,
+        coalesce(c.weekly_capacity_hours, default_capacity_hours) as weekly_capacity_hours,
+        coalesce(c.active_from, s.first_entry_on) as active_from,
+        case
+            when c.active_from is not null or c.active_to is not null then c.active_to
+            else s.last_entry_on
+        end as active_to
+    from consultants c
+    full join entry_span s on c.consultant = s.consultant;
