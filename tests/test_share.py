@@ -32,7 +32,10 @@ def tampered_payload(token: str) -> str:
 
 
 def tampered_signature(token: str) -> str:
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
+    """One character of the signature changed: its first, since the last base64 character
+    carries unused bits and may decode to the same signature."""
+    head, signature = token.rsplit(".", 1)
+    return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
 
 
 def signed(payload: object, secret: str = SECRET, salt: str = share.SALT) -> str:

@@ -78,8 +78,9 @@ def tampered_payload() -> str:
 
 
 def tampered_signature() -> str:
-    token = mint()
-    return token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    # the signature's first character: its last one carries unused bits
+    head, signature = mint().rsplit(".", 1)
+    return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
 
 
 def without_client() -> str:
