@@ -116,31 +116,11 @@ totals as (
 ),
 
 period_clients as (
-    select consultant, count(distinct client) as clients
-    from time_entries
-    where work_date between $date_from and $date_to
-      and consultant is not null and client is not null
-      and not coalesce(is_absence, false) and hours > 0
-    group by consultant
+    select * from period_clients_by_consultant($date_from, $date_to)
 ),
 
 open_tickets as (
-    select
-        assignee as consultant,
-        count(*) as open_tickets,
-        count(*) filter (
-            where coalesce(list_contains($priorities::varchar[], priority), false)
-               or coalesce(escalation_level, 0) >= 1
-               or ($include_reassigned and coalesce(reassignment_count, 0) >= 1)
-        ) as open_escalations
-    from tickets
-    where assignee is not null
-      and created_at < $as_of
-      and (resolved_at is null or resolved_at >= $as_of)
-      and (closed_at is null or closed_at >= $as_of)
-      and not (resolved_at is null and closed_at is null
-               and coalesce(status, 'open') in ('resolved', 'closed'))
-    group by assignee
+    select * from open_tickets_by_consultant($as_of, $priorities, $include_reassigned)
 ),
 
 final as (

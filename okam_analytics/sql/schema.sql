@@ -176,3 +176,34 @@ create or replace macro consultant_roster(default_capacity_hours) as table
         end as active_to
     from consultants c
     full join entry_span s on c.consultant = s.consultant;
+
+-- Distinct clients each consultant worked for (non-absence hours) between two dates, inclusive.
+create or replace macro period_clients_by_consultant(date_from, date_to) as table
+    select consultant, count(distinct client) as clients
+    from time_entries
+    where work_date between date_from and date_to
+      and consultant is not null and client is not null
+      and not coalesce(is_absence, false) and hours > 0
+    group by consultant;
+
+-- Tickets open at as_of (exclusive) per assignee, and how many are escalated (SPEC 4.2, 4.3).
+-- Open: created before as_of, neither resolved nor closed before it; a ticket resolved/closed
+-- without a date is taken as closed (we cannot tell since when). Escalated: priority in
+-- priorities, escalation_level >= 1, or (include_reassigned) reassigned at least once.
+create or replace macro open_tickets_by_consultant(as_of, priorities, include_reassigned) as table
+    select
+        assignee as consultant,
+        count(*) as open_tickets,
+        count(*) filter (
+            where coalesce(list_contains(priorities::varchar[], priority), false)
+               or coalesce(escalation_level, 0) >= 1
+               or (include_reassigned and coalesce(reassignment_count, 0) >= 1)
+        ) as open_escalations
+    from tickets
+    where assignee is not null
+      and created_at < as_of
+      and (resolved_at is null or resolved_at >= as_of)
+      and (closed_at is null or closed_at >= as_of)
+      and not (resolved_at is null and closed_at is null
+               and coalesce(status, 'open') in ('resolved', 'closed'))
+    group by assignee;
