@@ -35,6 +35,7 @@ try:
 except db.DatabaseBusy:
     st.error(t("ui.db_busy"))
     st.stop()
+data.start_run()
 
 if data.import_count(con) == 0:
     with st.spinner(t("ui.sample_loading")):

@@ -234,6 +234,29 @@ def test_cached_call_sees_a_new_import_at_once(tmp_path, monkeypatch) -> None:
     assert data.cached_call(data.import_count) == 1
 
 
+def test_a_run_reads_the_data_version_once_and_the_next_run_sees_new_data(
+    app_db, monkeypatch
+) -> None:
+    reads = []
+    original = db.data_version
+
+    def counted(con):
+        reads.append(1)
+        return original(con)
+
+    monkeypatch.setattr(db, "data_version", counted)
+    at = run_app().switch_page("pages/escalations.py").run()
+    assert not at.exception
+    assert len(reads) == 2  # one per run (the first run, then the switched page)
+    with db.connect(app_db) as con:
+        add_import(con, 7, "b" * 64)
+    assert at.session_state[data.RUN_VERSION_KEY].startswith("0-")
+    at.run()
+    assert len(reads) == 3
+    assert at.session_state[data.RUN_VERSION_KEY].startswith("7-")
+    assert data.run_version().startswith("7-")  # outside a run: read afresh
+
+
 def test_missing_sample_folder_is_a_message(tmp_path) -> None:
     con = db.connect(tmp_path / "s.duckdb")
     assert data.load_sample_files(con, tmp_path / "none") == [

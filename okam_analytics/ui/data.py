@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from okam_analytics import db, settings
 
@@ -19,6 +20,7 @@ T = TypeVar("T")
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
 Message = tuple[str, dict[str, Any]]  # (text key, values) translated by the caller
+RUN_VERSION_KEY = "_data_version_this_run"
 
 
 def database_key() -> str:
@@ -53,17 +55,35 @@ def _cached_call(_func: Callable, func_key: str, db_key: str, version: str, args
         return _func(con, *args, **dict(kwargs))
 
 
+def start_run() -> None:
+    """Forget the data version the previous run read: each run reads it once (app.py)."""
+    st.session_state.pop(RUN_VERSION_KEY, None)
+
+
+def run_version() -> str:
+    """The data version, read once per script run (a page makes a dozen cached calls); read
+    every time outside a run (tests, scripts), where no rerun would ever refresh it."""
+    in_run = get_script_run_ctx(suppress_warning=True) is not None
+    version = st.session_state.get(RUN_VERSION_KEY) if in_run else None
+    if version is None:
+        with closing(cursor()) as con:
+            version = db.data_version(con)
+        if in_run:
+            st.session_state[RUN_VERSION_KEY] = version
+    return version
+
+
 def cached_call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """func(con, *args, **kwargs), cached until an import, an undo or a settings change."""
-    with closing(cursor()) as con:
-        version = db.data_version(con)
     key = f"{func.__module__}.{func.__qualname__}"
+    version = run_version()
     return _cached_call(func, key, database_key(), version, args, tuple(sorted(kwargs.items())))
 
 
 def invalidate() -> None:
     """Drop every cached result (after an edit data_version does not see, e.g. a capacity)."""
     _cached_call.clear()
+    st.session_state.pop(RUN_VERSION_KEY, None)
 
 
 def sample_dir() -> Path:
