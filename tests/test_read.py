@@ -122,6 +122,27 @@ def test_utf8_file_with_a_stray_byte_names_its_line():
     assert "line 4 has a byte (0xE9) that is not valid UTF-8" in message
 
 
+LONG_ASCII = "".join(f"{n};Client {n % 7};Note {n:06d}\n" for n in range(1, 4001))  # > 64 KB
+
+
+@pytest.mark.parametrize("as_path", [False, True])
+def test_latin_bytes_after_a_utf8_start_read_as_windows_1252(tmp_path, as_path):
+    # The first 64 KB are plain ASCII: only the reader sees the latin byte near the end.
+    data = ("ID;Client;Note\n" + LONG_ASCII).encode() + b"4001;Nestl\xe9;fin\n"
+    source = tmp_path / "export.csv"
+    source.write_bytes(data)
+    raw = read_export(source if as_path else data, "export.csv")
+    assert (raw.encoding, raw.rows_read) == ("cp1252", 4001)
+    assert rows(raw)[-1] == ("4001", "Nestlé", "fin", 4002)
+    assert raw.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_utf8_file_with_a_late_stray_byte_names_its_line():
+    body = "".join(f"{n};Société {n};Thé\n" for n in range(1, 4001)).encode()
+    message = refusal("ID;Client;Note\n".encode() + body + b"4001;Caf\xe9;x\n")
+    assert "line 4002 has a byte (0xE9) that is not valid UTF-8" in message
+
+
 def test_bytes_undefined_in_windows_1252_are_refused():
     assert "line 2" in refusal(b"ID;Client\n1;Ac\x81me\n")
 

@@ -1,8 +1,10 @@
 """Find a text export's encoding and hand DuckDB a UTF-8 file, in streamed chunks.
 
-One pass hashes the raw bytes, checks UTF-8 and counts lines; files in UTF-16 or
-Windows-1252 are transcoded to a UTF-8 file in the work folder (DuckDB's own
-`encoding=` reads neither UTF-16 BE nor Windows-1252's euro sign correctly).
+One pass hashes the raw bytes and counts lines; files in UTF-16 or Windows-1252 are
+transcoded to a UTF-8 file in the work folder (DuckDB's own `encoding=` reads neither UTF-16 BE
+nor Windows-1252's euro sign correctly). Whether a file whose start is UTF-8 is UTF-8 to the
+end is left to DuckDB's reader, which checks every value it parses: a file it finds invalid
+is prepared again with the check here (`checked=True`), which transcodes or refuses it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class TextFile:
     content_lines: int  # physical lines up to the last non-empty one
     returns: int = 0  # carriage returns, when the newline is "\n"
     bare_returns: bool = False  # some of them are not followed by "\n"
+    checked: bool = True  # every byte was checked here (else the reader checks the values)
 
 
 @dataclass
@@ -54,7 +57,7 @@ class _Scan:
 
     def count(self, data: bytes, newline: bytes) -> None:
         """Count line ends of the next chunk of UTF-8 (a CRLF may straddle two chunks)."""
-        returns = data.count(b"\r")
+        returns = data.count(b"\r") if b"\r" in data else 0  # most files have none
         self.newlines += returns if newline == b"\r" else data.count(newline)
         self.returns += returns
         if returns:  # most exports have none: skip the slower two-byte search
@@ -111,15 +114,16 @@ def _content_lines(newlines: int, tail: bytes, newline: bytes) -> int:
     return newlines - trailing + 1 if body or newlines > trailing else 0
 
 
-def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
-    """Hash, count lines, find NULs and the first non-UTF-8 byte, copying to sink if given."""
+def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None, check: bool) -> _Scan:
+    """Hash, count lines, find NULs and (with check) the first non-UTF-8 byte, copying to sink
+    if given."""
     scan, sha, carry = _Scan(), hashlib.sha256(), b""
     with ThreadPoolExecutor(1) as hasher:  # hashlib releases the GIL: hash beside the checks
         hashed = hasher.submit(sha.update, b"")
         for chunk in iter_chunks(source):
             hashed.result()
             hashed = hasher.submit(sha.update, chunk)
-            carry = _check_chunk(scan, carry, chunk, newline, sink)
+            carry = _check_chunk(scan, carry, chunk, newline, sink, check)
         hashed.result()
     if carry and scan.bad_line is None:
         scan.bad_line, scan.bad_byte = scan.newlines + 1, carry[0]
@@ -128,7 +132,7 @@ def _scan_utf8(source: Source, newline: bytes, sink: BinaryIO | None) -> _Scan:
 
 
 def _check_chunk(
-    scan: _Scan, carry: bytes, chunk: bytes, newline: bytes, sink: BinaryIO | None
+    scan: _Scan, carry: bytes, chunk: bytes, newline: bytes, sink: BinaryIO | None, check: bool
 ) -> bytes:
     """NULs, the first non-UTF-8 byte and line ends of one chunk (copied to sink if given);
     returns the new carry: an incomplete UTF-8 sequence at the end, never a newline."""
@@ -136,7 +140,7 @@ def _check_chunk(
         sink.write(chunk)
     if scan.nul_line is None and b"\x00" in chunk:
         scan.nul_line = scan.newlines + chunk[: chunk.index(b"\x00")].count(newline) + 1
-    if scan.bad_line is None:
+    if check and scan.bad_line is None:
         data = carry + chunk
         try:
             carry = data[codecs.utf_8_decode(data, "strict", False)[1] :]
@@ -208,8 +212,20 @@ def _binary_message(line: int) -> str:
     )
 
 
-def prepare_text(source: Source, head: bytes, workdir: Path) -> TextFile:
-    """Check the encoding of a text export and make sure DuckDB gets UTF-8."""
+def is_utf8_start(head: bytes) -> bool:
+    """Whether the first bytes are UTF-8 (a character cut at the end is fine)."""
+    try:
+        codecs.utf_8_decode(head, "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def prepare_text(source: Source, head: bytes, workdir: Path, checked: bool = True) -> TextFile:
+    """Check the encoding of a text export and make sure DuckDB gets UTF-8.
+
+    checked=False: a file whose start is UTF-8 is taken as UTF-8 without checking the rest
+    here (the reader checks each value; `TextFile.checked` says which was done)."""
     family = head_encoding(head)
     copy = workdir / "export.csv"
     if family.startswith("utf-16"):
@@ -217,15 +233,18 @@ def prepare_text(source: Source, head: bytes, workdir: Path) -> TextFile:
         return _transcode_utf16(source, family, copy, newline).text_file(copy, family, newline)
     newline = newline_of(head.decode("latin-1"))
     in_memory = isinstance(source, bytes | bytearray | memoryview)
+    check = checked or not is_utf8_start(head)
     if in_memory:  # DuckDB reads files: an upload is written out while it is scanned
         with open(copy, "wb") as sink:
-            scan = _scan_utf8(source, newline.encode(), sink)
+            scan = _scan_utf8(source, newline.encode(), sink, check)
     else:
-        scan = _scan_utf8(source, newline.encode(), None)
+        scan = _scan_utf8(source, newline.encode(), None, check)
     if scan.nul_line is not None:
         raise ImportRefused(_binary_message(scan.nul_line))
     if scan.bad_line is None:
-        return scan.text_file(copy if in_memory else Path(source), family, newline)
+        text = scan.text_file(copy if in_memory else Path(source), family, newline)
+        text.checked = check
+        return text
     _transcode_cp1252(source, copy, scan)
     return scan.text_file(copy, "cp1252", newline)
 

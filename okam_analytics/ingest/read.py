@@ -140,6 +140,29 @@ def _load_text(
     return layout
 
 
+def _prepared(source: Source, head: bytes, work: Path, checked: bool) -> encoding.TextFile:
+    """The export as a UTF-8 file DuckDB can read (bare carriage returns made line feeds)."""
+    text = encoding.prepare_text(source, head, work, checked)
+    return encoding.normalise_newlines(text, work) if text.bare_returns else text
+
+
+def _load_prepared(
+    con: duckdb.DuckDBPyConnection,
+    text: encoding.TextFile,
+    work: Path,
+    max_rows: int,
+    columns: ColumnChoice,
+) -> tuple[encoding.TextFile, sniff.CsvLayout]:
+    try:
+        return text, _load_text(con, text, max_rows, columns)
+    except csv_load.UnreadableCsv:
+        if not text.returns:
+            raise
+        # DuckDB cannot read LF and CRLF line ends mixed in one file: make them all LF.
+        text = encoding.normalise_newlines(text, work)
+        return text, _load_text(con, text, max_rows, columns)
+
+
 def _read_text(
     con: duckdb.DuckDBPyConnection,
     source: Source,
@@ -151,17 +174,15 @@ def _read_text(
     with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
         given = [] if isinstance(source, bytes | bytearray | memoryview) else [str(source)]
         confine(con, [str(Path(p).resolve()) for p in given], [work])
-        text = encoding.prepare_text(source, head, Path(work))
-        if text.bare_returns:
-            text = encoding.normalise_newlines(text, Path(work))
+        text = _prepared(source, head, Path(work), checked=False)
         try:
-            layout = _load_text(con, text, max_rows, columns)
-        except csv_load.UnreadableCsv:
-            if not text.returns:
+            text, layout = _load_prepared(con, text, Path(work), max_rows, columns)
+        except csv_load.InvalidText:
+            if text.checked:
                 raise
-            # DuckDB cannot read LF and CRLF line ends mixed in one file: make them all LF.
-            text = encoding.normalise_newlines(text, Path(work))
-            layout = _load_text(con, text, max_rows, columns)
+            # not UTF-8 after all: check every byte, then transcode (or refuse) and read again
+            text = _prepared(source, head, Path(work), checked=True)
+            text, layout = _load_prepared(con, text, Path(work), max_rows, columns)
     names, rows = table.finish_table(con, layout.header_cells, len(layout.header_cells))
     return _raw_table(
         con, names, rows, file_name, encoding=text.encoding, delimiter=layout.delimiter,
