@@ -139,7 +139,7 @@ def test_latin_bytes_after_a_utf8_start_read_as_windows_1252(tmp_path, as_path):
 
 def test_utf8_file_with_a_late_stray_byte_names_its_line():
     body = "".join(f"{n};Société {n};Thé\n" for n in range(1, 4001)).encode()
-    message = refusal("ID;Client;Note\n".encode() + body + b"4001;Caf\xe9;x\n")
+    message = refusal(b"ID;Client;Note\n" + body + b"4001;Caf\xe9;x\n")
     assert "line 4002 has a byte (0xE9) that is not valid UTF-8" in message
 
 

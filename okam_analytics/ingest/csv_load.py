@@ -131,10 +131,7 @@ def _projection(width: int, keep: set[int] | None) -> str:
     every = " and ".join(_blank(cell) for cell in cells)
     # Only rows whose first non-null cell starts blank need the cell-by-cell test: the
     # unused columns are parsed but, for almost every row, never trimmed.
-    blank = (
-        f"case when {first} is null then true "
-        f"when {first} < '!' then {every} else false end"
-    )
+    blank = f"case when {first} is null then true when {first} < '!' then {every} else false end"
     return ", ".join([*kept, f"{blank} as {BLANK}"])
 
 
