@@ -304,6 +304,7 @@ def test_mapping_table_round_trip_keeps_concatenated_columns() -> None:
     )
     frame, options, labels = view.mapping_frame(plan)
     assert frame["field"].tolist()[:3] == ["work_date", "consultant", "hours"]
+    assert frame["label"].tolist()[:3] == ["Date worked", "Consultant", "Hours"]
     assert frame["column"].tolist()[:4] == ["Date", "First name + Last name", "Hours", ""]
     assert options == ["", "Date", "First name", "Last name", "Hours", "Client",
                        "First name + Last name"]  # fmt: skip

@@ -248,7 +248,9 @@ def spec_label(spec: Any) -> str:
 
 
 def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
-    """The editor's rows (field, required, column), its column choices, and label -> spec."""
+    """The editor's rows (label, field, required, column), its column choices, and label ->
+    spec. `label` is the field's name in the page's language; `field` its key, as in the
+    refusal messages and docs/import-formats.md."""
     required = set(mapping_rules.required_fields(plan.kind, presets.all_presets().get(plan.preset)))
     # required fields, then the mapped ones, then the rest: what matters is on top
     fields = sorted(
@@ -257,6 +259,7 @@ def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, 
     labels = {spec_label(spec): spec for spec in plan.mapping.values()}
     options = list(dict.fromkeys(["", *plan.headers, *labels]))
     frame = pd.DataFrame({
+        "label": [t(f"field.{f}") for f in fields],
         "field": fields,
         "required": [f in required for f in fields],
         "column": [spec_label(plan.mapping.get(f)) for f in fields],
@@ -284,9 +287,10 @@ def mapping_editor(con: duckdb.DuckDBPyConnection, item: FilePlan) -> None:
         hide_index=True,
         num_rows="fixed",
         height=(min(len(frame), 14) + 1) * 35 + 3,
-        disabled=["field", "required"],
+        disabled=["label", "field", "required"],
         column_config={
-            "field": st.column_config.TextColumn(t("import.map.field"), width="medium"),
+            "label": st.column_config.TextColumn(t("import.map.field"), width="medium"),
+            "field": st.column_config.TextColumn(t("import.map.key"), width="small"),
             "required": st.column_config.CheckboxColumn(t("import.map.required"), width="small"),
             "column": st.column_config.SelectboxColumn(
                 t("import.map.column"), options=options, required=False, width="large"
