@@ -197,10 +197,23 @@ def test_knower_floor_is_saved_and_reset(app_db) -> None:
     assert at.number_input(key="settings_knowledge_knower_floor").value == 7.0
 
 
+def test_a_share_is_edited_as_a_percentage_and_stored_as_a_fraction(app_db) -> None:
+    at = open_page(SETTINGS)
+    busy = at.number_input(key="settings_workload_busy_threshold")
+    assert (busy.label, busy.value) == ("Busy from (utilisation) (%)", 90.0)
+    busy.set_value(80.0)
+    at.button(key="settings_workload_save").click().run()
+    assert not at.error
+    key = "workload.busy_threshold"
+    assert stored(app_db, f"select value from settings where key = '{key}'") == [("0.8",)]
+    assert at.number_input(key="settings_workload_busy_threshold").value == 80.0
+
+
 @pytest.mark.parametrize(
     ("widget", "value", "message"),
     [
         ("number_input:settings_knowledge_knower_floor", -1.0, "must be at least 0"),
+        ("number_input:settings_knowledge_min_share", 150.0, "(%) must be between 0 and 100"),
         ("text_input:settings_calendar_windows_mon", "9h-18h", "'9h-18h' is not an opening window"),
         ("text_area:settings_calendar_extra_holidays", "2026-02-30", "'2026-02-30' is not a date"),
     ],

@@ -24,6 +24,8 @@ WHOLE_NUMBERS = {"knowledge.half_life_days", "knowledge.window_days", "knowledge
                  "knowledge.active_days"}  # fmt: skip
 STEPS = {"knowledge.min_share": 0.05, "workload.overload_threshold": 0.05,
          "workload.busy_threshold": 0.05}  # fmt: skip
+# Shares stored as fractions (0.90), edited as percentages (90): what a manager writes.
+PERCENTS = set(STEPS)
 Values = tuple[dict[str, Any], list[edit.Message]]
 
 
@@ -33,9 +35,11 @@ def widget(key: str) -> str:
 
 
 def label(key: str) -> str:
-    """The label of a setting (settings.label.<key>; the key itself until it has one)."""
+    """The label of a setting (settings.label.<key>; the key itself until it has one), with
+    ' (%)' for a share edited as a percentage."""
     text = t(f"settings.label.{key}")
-    return key if text == f"settings.label.{key}" else text
+    text = key if text == f"settings.label.{key}" else text
+    return f"{text} (%)" if key in PERCENTS else text
 
 
 def helptext(key: str) -> str:
@@ -46,6 +50,16 @@ def helptext(key: str) -> str:
 
 def number(key: str, value: float) -> float | int:
     """A number field for one setting (no bounds here: the save checks and explains them)."""
+    if key in PERCENTS:
+        shown = st.number_input(
+            label(key),
+            value=round(float(value) * 100, 2),
+            step=STEPS[key] * 100,
+            format="%.0f",
+            key=widget(key),
+            help=helptext(key),
+        )
+        return round(shown / 100, 6)
     whole = key in WHOLE_NUMBERS or settings.BY_KEY[key].kind is int
     return st.number_input(
         label(key),
@@ -206,6 +220,8 @@ def show_problems(problems: list[edit.Message]) -> None:
     """Each problem as an error box; a setting key named in it is shown as its label."""
     for key, values in problems:
         shown = dict(values)
+        if shown.get("field") in PERCENTS:  # bounds in the unit the field is edited in
+            shown |= {b: round(shown[b] * 100) for b in ("low", "high") if b in shown}
         if "field" in shown:
             shown["field"] = label(shown["field"])
         st.error(t(key, **render.escape_values(shown)), icon=":material/error:")
