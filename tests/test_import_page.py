@@ -302,7 +302,7 @@ def test_mapping_table_round_trip_keeps_concatenated_columns() -> None:
         headers=["Date", "First name", "Last name", "Hours", "Client"],
         mapping={"work_date": "Date", "consultant": concat, "hours": "Hours"},
     )
-    frame, options, labels = view.mapping_frame(plan)
+    frame, options, labels = view.mapping_frame(plan, "en")
     assert frame["field"].tolist()[:3] == ["work_date", "consultant", "hours"]
     assert frame["label"].tolist()[:3] == ["Date worked", "Consultant", "Hours"]
     assert frame["column"].tolist()[:4] == ["Date", "First name + Last name", "Hours", ""]

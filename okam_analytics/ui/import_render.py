@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from okam_analytics import formatting
+from okam_analytics.i18n import translate
 from okam_analytics.ingest import map as mapping_rules
 from okam_analytics.ingest import presets, service
 from okam_analytics.ingest.service import ImportPlan
@@ -247,7 +248,9 @@ def spec_label(spec: Any) -> str:
     return " + ".join(presets.candidates(spec)) if isinstance(spec, dict) else str(spec)
 
 
-def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+def mapping_frame(
+    plan: ImportPlan, lang: str | None = None
+) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
     """The editor's rows (label, field, required, column), its column choices, and label ->
     spec. `label` is the field's name in the page's language; `field` its key, as in the
     refusal messages and docs/import-formats.md."""
@@ -259,7 +262,7 @@ def mapping_frame(plan: ImportPlan) -> tuple[pd.DataFrame, list[str], dict[str, 
     labels = {spec_label(spec): spec for spec in plan.mapping.values()}
     options = list(dict.fromkeys(["", *plan.headers, *labels]))
     frame = pd.DataFrame({
-        "label": [t(f"field.{f}") for f in fields],
+        "label": [translate(f"field.{f}", lang or current_language()) for f in fields],
         "field": fields,
         "required": [f in required for f in fields],
         "column": [spec_label(plan.mapping.get(f)) for f in fields],
