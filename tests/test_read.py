@@ -137,6 +137,16 @@ def test_latin_bytes_after_a_utf8_start_read_as_windows_1252(tmp_path, as_path):
     assert raw.sha256 == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_latin_bytes_after_a_utf8_start_with_odd_line_ends_read_as_windows_1252(line_end):
+    # A bare CR (rewritten first) or CRLF rows mixed with LF ones (rewritten after DuckDB
+    # stops): the rewritten file is still checked, then read as Windows-1252.
+    head = ("ID;Client;Note" + line_end + LONG_ASCII).encode()
+    raw = read_export(head + b"4001;Nestl\xe9;fin\n", "export.csv")
+    assert (raw.encoding, raw.rows_read) == ("cp1252", 4001)
+    assert rows(raw)[-1] == ("4001", "Nestlé", "fin", 4002)
+
+
 def test_utf8_file_with_a_late_stray_byte_names_its_line():
     body = "".join(f"{n};Société {n};Thé\n" for n in range(1, 4001)).encode()
     message = refusal(b"ID;Client;Note\n" + body + b"4001;Caf\xe9;x\n")

@@ -262,4 +262,6 @@ def normalise_newlines(text: TextFile, workdir: Path) -> TextFile:
             data = data[: len(data) - len(carry)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
             out.write(data)
             scan.count(data, b"\n")
-    return scan.text_file(target, text.encoding, "\n")
+    result = scan.text_file(target, text.encoding, "\n")
+    result.checked = text.checked
+    return result
