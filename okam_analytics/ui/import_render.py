@@ -293,7 +293,7 @@ def mapping_editor(con: duckdb.DuckDBPyConnection, item: FilePlan) -> None:
         disabled=["label", "field", "required"],
         column_config={
             "label": st.column_config.TextColumn(t("import.map.field"), width="medium"),
-            "field": st.column_config.TextColumn(t("import.map.key"), width="small"),
+            "field": st.column_config.TextColumn(t("import.map.key"), width="medium"),
             "required": st.column_config.CheckboxColumn(t("import.map.required"), width="small"),
             "column": st.column_config.SelectboxColumn(
                 t("import.map.column"), options=options, required=False, width="large"
