@@ -35,7 +35,7 @@ try:
 except db.DatabaseBusy:
     st.error(t("ui.db_busy"))
     st.stop()
-data.start_run()
+data.forget_version()  # each run reads the data version once
 
 if data.import_count(con) == 0:
     with st.spinner(t("ui.sample_loading")):

@@ -257,6 +257,23 @@ def test_a_run_reads_the_data_version_once_and_the_next_run_sees_new_data(
     assert data.run_version().startswith("7-")  # outside a run: read afresh
 
 
+def test_the_run_that_loads_the_sample_caches_under_the_loaded_version(
+    tmp_path, monkeypatch, navigation_v2
+) -> None:
+    # That run reads the version for its language before the load: it must read it again.
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    for name in ("zendesk.csv", "toggl.csv"):
+        (sample / name).write_bytes((REPO / "tests" / "fixtures" / "presets" / name).read_bytes())
+    monkeypatch.setenv("OKAM_DB", str(tmp_path / "first.duckdb"))
+    monkeypatch.setenv("OKAM_SAMPLE_DIR", str(sample))
+    at = run_app()
+    assert not at.exception
+    with db.connect(tmp_path / "first.duckdb") as con:
+        assert data.import_count(con) == 2
+        assert at.session_state[data.RUN_VERSION_KEY] == db.data_version(con)
+
+
 def test_missing_sample_folder_is_a_message(tmp_path) -> None:
     con = db.connect(tmp_path / "s.duckdb")
     assert data.load_sample_files(con, tmp_path / "none") == [

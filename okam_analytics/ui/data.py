@@ -55,8 +55,9 @@ def _cached_call(_func: Callable, func_key: str, db_key: str, version: str, args
         return _func(con, *args, **dict(kwargs))
 
 
-def start_run() -> None:
-    """Forget the data version the previous run read: each run reads it once (app.py)."""
+def forget_version() -> None:
+    """Read the data version again at the next cached call: at the start of a run (app.py),
+    and after a write in the middle of one."""
     st.session_state.pop(RUN_VERSION_KEY, None)
 
 
@@ -83,7 +84,7 @@ def cached_call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def invalidate() -> None:
     """Drop every cached result (after an edit data_version does not see, e.g. a capacity)."""
     _cached_call.clear()
-    st.session_state.pop(RUN_VERSION_KEY, None)
+    forget_version()
 
 
 def sample_dir() -> Path:
@@ -153,7 +154,10 @@ def ensure_sample(con: duckdb.DuckDBPyConnection) -> list[Message]:
     # "Never imported" rather than "no active import": a manager who undid the sample keeps it undone.
     if import_count(con):
         return []
-    return list(_load_sample_once(database_key(), str(sample_dir())))
+    problems = list(_load_sample_once(database_key(), str(sample_dir())))
+    if import_count(con):  # loaded: this run may have read the empty database's version
+        forget_version()
+    return problems
 
 
 @st.cache_data(show_spinner=False)
