@@ -100,8 +100,8 @@ COMMAND_MODULES = {
     "undo": "okam_analytics.ingest.commands",
     "report": "okam_analytics.metrics.commands",
     "sample": "okam_analytics.sample",
-    "share": "okam_analytics.share",
-    "pdf": "okam_analytics.steering_pdf",
+    "share": "okam_analytics.steering.share",
+    "pdf": "okam_analytics.steering.pdf",
 }
 
 

@@ -3,8 +3,8 @@ token's client and period, read-only; the manager picks the client and makes lin
 
 import streamlit as st
 
-from okam_analytics import client_format
 from okam_analytics.charts.client import client_figures
+from okam_analytics.steering import format as client_format
 from okam_analytics.ui import client_render as view
 from okam_analytics.ui import data, render, state
 from okam_analytics.ui.text import current_language, t

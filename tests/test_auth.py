@@ -10,7 +10,8 @@ from client_data import PERIOD, fill
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from okam_analytics import db, share
+from okam_analytics import db
+from okam_analytics.steering import share
 from okam_analytics.ui import auth
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from client_data import PERIOD, fill  # tests/client_data.py
 
-from okam_analytics import client_format, client_view, settings
+from okam_analytics import settings
+from okam_analytics.steering import format as client_format
+from okam_analytics.steering import view as client_view
 
 
 @pytest.fixture

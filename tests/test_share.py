@@ -11,7 +11,8 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
-from okam_analytics import db, share
+from okam_analytics import db
+from okam_analytics.steering import share
 
 SECRET = "test-secret-0123456789abcdef"
 OTHER_SECRET = "another-secret-0123456789abcdef"

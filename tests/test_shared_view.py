@@ -15,7 +15,8 @@ from itsdangerous import URLSafeTimedSerializer
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from okam_analytics import db, settings, share
+from okam_analytics import db, settings
+from okam_analytics.steering import share
 from okam_analytics.ui import client_render
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,11 @@ import pytest
 from client_data import CANARY, PERIOD, fill
 from pypdf import PdfReader
 
-from okam_analytics import client_format, client_view, report_layout, settings, steering_pdf
+from okam_analytics import settings
+from okam_analytics.steering import format as client_format
+from okam_analytics.steering import pdf as steering_pdf
+from okam_analytics.steering import pdf_layout as report_layout
+from okam_analytics.steering import view as client_view
 
 PAGE_TITLES = {
     "en": ["Steering report", "Key figures", "Month by month", "Tickets and response times",

@@ -13,8 +13,8 @@ from okam_analytics import formatting
 from okam_analytics.charts import GOOD, IDLE, WARN, apply_layout, empty_figure
 from okam_analytics.charts import escalations as escalation_charts
 from okam_analytics.charts import knowledge as knowledge_charts
-from okam_analytics.client_view import ClientSummary
 from okam_analytics.i18n import translate
+from okam_analytics.steering.view import ClientSummary
 
 OPENED, RESOLVED, BACKLOG = "#4393c3", GOOD, "#762a83"
 RESPONSE, RESOLUTION = "#ef8a62", "#2166ac"

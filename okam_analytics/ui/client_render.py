@@ -11,9 +11,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from okam_analytics import client_format, client_view, formatting, settings, share, steering_pdf
+from okam_analytics import formatting, settings
 from okam_analytics.charts import CONFIG
-from okam_analytics.client_view import ClientSummary
+from okam_analytics.steering import format as client_format
+from okam_analytics.steering import pdf as steering_pdf
+from okam_analytics.steering import share
+from okam_analytics.steering import view as client_view
+from okam_analytics.steering.view import ClientSummary
 from okam_analytics.ui import auth, data, render, state
 from okam_analytics.ui.text import t
 

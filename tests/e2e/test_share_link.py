@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from okam_analytics import share
+from okam_analytics.steering import share
 
 REPO = Path(__file__).resolve().parents[2]
 CLIENT = "Pharmacie Dubois"  # a sample client with a single knower

@@ -20,12 +20,14 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
-from okam_analytics import client_format, client_view, db, formatting, settings
+from okam_analytics import db, formatting, settings
 from okam_analytics.charts.client import client_figures
-from okam_analytics.client_view import ClientSummary
 from okam_analytics.i18n import translate
 from okam_analytics.metrics import period
-from okam_analytics.report_layout import MUTED, SteeringPDF
+from okam_analytics.steering import format as client_format
+from okam_analytics.steering import view as client_view
+from okam_analytics.steering.pdf_layout import MUTED, SteeringPDF
+from okam_analytics.steering.view import ClientSummary
 
 EXIT_OK, EXIT_ERROR = 0, 1
 CHART_PX = (1400, 520)  # width, height of a chart image

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from okam_analytics import formatting
-from okam_analytics.client_view import COMPARED, ClientSummary
 from okam_analytics.i18n import translate
+from okam_analytics.steering.view import COMPARED, ClientSummary
 
 DASH = formatting.DASH
 # measure -> how its values read

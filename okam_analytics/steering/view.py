@@ -16,9 +16,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from okam_analytics import db, share
+from okam_analytics import db
 from okam_analytics.metrics import escalation_scope, escalations, knowledge
 from okam_analytics.metrics.period import Period, latest_data_date
+from okam_analytics.steering import share
 
 Settings = dict[str, dict[str, Any]]
 MONTHLY_COLUMNS = [
