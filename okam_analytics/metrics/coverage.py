@@ -11,6 +11,7 @@ import pandas as pd
 
 from okam_analytics import db
 from okam_analytics.metrics.knowledge import as_dates, knowledge_params
+from okam_analytics.metrics.period import Period
 
 Settings = dict[str, dict[str, Any]]
 RUNWAY_COLUMNS = ["client", "status", "knowers", "covered_until", "days_left"]
@@ -38,3 +39,12 @@ def coverage_runway(
     frame["knowers"] = frame["knowers"].astype(int)
     frame["target_knowers"] = frame["target_knowers"].astype(int)
     return frame[[*RUNWAY_COLUMNS, "target_knowers"]]
+
+
+def report_coverage(
+    con: duckdb.DuckDBPyConnection, cfg: Settings, span: Period, grain: str | None
+) -> pd.DataFrame:
+    """`okam report coverage`: one row per active client at the as-of date (grain is not used)."""
+    frame = coverage_runway(con, cfg, span.as_of_date)[RUNWAY_COLUMNS]
+    frame["covered_until"] = frame["covered_until"].map(lambda d: d.isoformat() if d else None)
+    return frame

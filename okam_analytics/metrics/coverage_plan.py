@@ -18,6 +18,7 @@ import pandas as pd
 from okam_analytics import db
 from okam_analytics.metrics import calendar, coverage_solver, workload
 from okam_analytics.metrics.knowledge import knowledge_params
+from okam_analytics.metrics.period import Period
 
 Settings = dict[str, dict[str, Any]]
 PLAN_COLUMNS = ["client", "learner", "trainer", "hours", "hours_per_week", "reason"]
@@ -242,3 +243,10 @@ def plan_rows(
     plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     plan = plan.sort_values(["client", "learner"], na_position="last", kind="stable")
     return plan.reset_index(drop=True)
+
+
+def report_coverage_plan(
+    con: duckdb.DuckDBPyConnection, cfg: Settings, span: Period, grain: str | None
+) -> pd.DataFrame:
+    """`okam report coverage-plan`: the plan from the as-of date (settings give W and budget)."""
+    return coverage_plan(con, cfg, span.as_of_date)
