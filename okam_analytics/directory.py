@@ -19,9 +19,10 @@ CONSULTANT_COLUMNS = [
     "consultant", "team", "role", "weekly_capacity_hours", "active_from", "active_to",
 ]  # fmt: skip
 ALIAS_COLUMNS = ["alias", "consultant"]
-CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier"]
+CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier", "target_knowers"]
 HOURS_IN_WEEK = 168
 HOURS_IN_MONTH = 744
+MAX_TARGET_KNOWERS = 20  # as the Settings page's limit of knowledge.target_knowers
 
 
 def consultants(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -164,14 +165,23 @@ def prepare_clients(frame: pd.DataFrame) -> pd.DataFrame:
             "client": clean_text(edited["client"]),
             "contract_hours_per_month": clean_number(edited["contract_hours_per_month"]),
             "sla_tier": clean_text(edited["sla_tier"]),
+            "target_knowers": clean_number(edited["target_knowers"]),
         }
     )
 
 
 def check_clients(edited: pd.DataFrame) -> list[Message]:
-    """Problems of a cleaned clients table: blank or repeated names, hours outside 0-744."""
+    """Problems of a cleaned clients table: blank or repeated names, hours outside 0-744, a
+    knower target that is not a whole number from 1 to 20."""
     problems = _names_problems(edited["client"], "client")
-    return problems + _range_problems(edited, "contract_hours_per_month", "client", HOURS_IN_MONTH)
+    problems += _range_problems(edited, "contract_hours_per_month", "client", HOURS_IN_MONTH)
+    target = edited["target_knowers"]
+    wrong = target.notna() & ((target < 1) | (target > MAX_TARGET_KNOWERS) | (target % 1 != 0))
+    return problems + [
+        ("directory.error.target", {"name": row.client, "value": row.target_knowers,
+                                    "high": MAX_TARGET_KNOWERS})
+        for row in edited[wrong].itertuples()
+    ]  # fmt: skip
 
 
 def save_clients(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[Message]:
@@ -179,6 +189,7 @@ def save_clients(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[Me
     edited = prepare_clients(frame)
     problems = check_clients(edited)
     if not problems:
+        edited["target_knowers"] = edited["target_knowers"].astype("Int64")
         _write(con, "clients_save", edited_clients=edited)
     return problems
 

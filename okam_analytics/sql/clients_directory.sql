@@ -1,8 +1,8 @@
--- Every client with its contract hours per month and SLA tier, by name.
+-- Every client with its contract hours per month, SLA tier and own knower target, by name.
 with
 
 final as (
-    select client, contract_hours_per_month, sla_tier
+    select client, contract_hours_per_month, sla_tier, target_knowers
     from clients
     order by client
 )
