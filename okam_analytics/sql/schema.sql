@@ -207,3 +207,20 @@ create or replace macro open_tickets_by_consultant(as_of, priorities, include_re
       and not (resolved_at is null and closed_at is null
                and coalesce(status, 'open') in ('resolved', 'closed'))
     group by assignee;
+
+-- ============================================================================================
+-- Steering action items (SPEC 12): what was promised at a client's meeting, carried to the next.
+-- ============================================================================================
+create sequence if not exists action_item_id_seq start 1;
+
+create table if not exists action_items (
+    id integer primary key default nextval('action_item_id_seq'),
+    client varchar not null,
+    text varchar not null,
+    owner varchar,
+    due_on date,
+    status varchar not null default 'open' check (status in ('open', 'done')),
+    created_at timestamp not null,
+    done_at timestamp,
+    check ((status = 'done') = (done_at is not null))
+);
