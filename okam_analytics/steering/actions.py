@@ -128,7 +128,9 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def review_table(frame: pd.DataFrame, lang: str, name_mode: str, done: bool = False) -> pd.DataFrame:
+def review_table(
+    frame: pd.DataFrame, lang: str, name_mode: str, done: bool = False
+) -> pd.DataFrame:
     """Action items as text for the client: action, owner (per privacy setting), due or done day."""
     tr = partial(translate, lang=lang)
     when = frame["done_at"] if done else frame["due_on"]
