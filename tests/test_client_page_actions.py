@@ -86,7 +86,12 @@ def test_an_action_added_on_the_page_is_stored_and_listed(app_db) -> None:
     assert not at.exception
     assert [s.value for s in at.success] == ["Action item added."]
     assert action_rows(at)[1] == [
-        "4", "Call the CFO about renewal", "Léa Fontaine", "2026-04-01", "Open", ""
+        "4",
+        "Call the CFO about renewal",
+        "Léa Fontaine",
+        "2026-04-01",
+        "Open",
+        "",
     ]
     with closing(data.cursor()) as con:  # the app's own connection to the file
         stored = actions.items(con, "Acme")
