@@ -6,9 +6,8 @@ import streamlit as st
 
 from okam_analytics.charts.client import client_figures
 from okam_analytics.steering import format as client_format
-from okam_analytics.ui import action_items
+from okam_analytics.ui import action_items, data, render, state
 from okam_analytics.ui import client_render as view
-from okam_analytics.ui import data, render, state
 from okam_analytics.ui.text import current_language, t
 
 shared = state.is_shared_view()

@@ -14,12 +14,10 @@ import streamlit as st
 
 from okam_analytics import formatting, settings
 from okam_analytics.charts import CONFIG
-from okam_analytics.steering import actions
+from okam_analytics.steering import actions, deck_layout, share
 from okam_analytics.steering import deck as steering_deck
-from okam_analytics.steering import deck_layout
 from okam_analytics.steering import format as client_format
 from okam_analytics.steering import pdf as steering_pdf
-from okam_analytics.steering import share
 from okam_analytics.steering import view as client_view
 from okam_analytics.steering.view import ClientSummary
 from okam_analytics.ui import auth, data, render, state
