@@ -14,7 +14,7 @@ from client_data import CANARY, fill
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from okam_analytics import db
+from okam_analytics import db, settings
 from okam_analytics.steering import actions, share
 from okam_analytics.ui import action_items, client_render, data
 
@@ -136,3 +136,15 @@ def test_the_pages_deck_callable_makes_this_clients_deck(app_db, monkeypatch) ->
     deck = Presentation(BytesIO(client_render.deck_bytes(summary, "en")))
     titles = [s.shapes[1].text_frame.text for s in list(deck.slides)[1:]]
     assert titles[-2:] == ["Open action items", "Action items done since 2026-01-01"]
+
+
+def test_a_logo_that_cannot_be_read_is_named_instead_of_the_deck_button(app_db) -> None:
+    con = db.connect(app_db)
+    settings.save(con, "steering.logo_path", "/nowhere/logo.png")
+    con.close()
+    at = client_page()
+    assert [e.value for e in at.error] == [  # the path is shown as text (Markdown escaped)
+        r"The deck cannot be made: The deck logo /nowhere/logo\.png cannot be read\: no such file\."
+    ]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the PDF report" in labels and "Download the PowerPoint deck" not in labels

@@ -213,10 +213,12 @@ def test_the_template_settings(acme, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("missing.png", "cannot be read: no such file"), ("logo.txt", "is not a PNG, JPEG or GIF")],
-)
+    [("missing.png", "cannot be read: no such file"), ("logo.txt", "is not a PNG, JPEG or GIF"),
+     ("broken.png", "broken.png is not a readable image")],
+)  # fmt: skip
 def test_a_logo_that_cannot_be_used_is_named(acme, tmp_path, path, message) -> None:
     (tmp_path / "logo.txt").write_text("not an image")
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
     with pytest.raises(DeckError, match=message):
         make_deck(acme, steering__logo_path=str(tmp_path / path))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from PIL import Image
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -38,6 +39,11 @@ def check_logo(path: str | None) -> Path | None:
         raise DeckError(f"The deck logo {path} is not a PNG, JPEG or GIF file.")
     if not logo.is_file():
         raise DeckError(f"The deck logo {path} cannot be read: no such file.")
+    try:
+        with Image.open(logo) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError) as exc:  # what Pillow raises for a broken image
+        raise DeckError(f"The deck logo {path} is not a readable image: {exc}") from exc
     return logo
 
 
@@ -62,9 +68,9 @@ class DeckTemplate:
         bar.line.fill.background()
         self.text(slide, [title], MARGIN, Inches(0.18), BODY_WIDTH - Inches(2), Inches(0.6),
                   size=26, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))  # fmt: skip
-        if self.logo:
-            slide.shapes.add_picture(str(self.logo), WIDTH - MARGIN - Inches(1.6), Inches(0.15),
-                                     height=Inches(0.65))  # fmt: skip
+        if self.logo:  # right-aligned at the bar's height, whatever the logo's proportions
+            logo = slide.shapes.add_picture(str(self.logo), 0, Inches(0.15), height=Inches(0.65))
+            logo.left = WIDTH - MARGIN - logo.width
         number = len(self.prs.slides)
         footer = " · ".join(part for part in (self.company, self.footer, str(number)) if part)
         self.text(slide, [footer], MARGIN, HEIGHT - Inches(0.45), BODY_WIDTH, Inches(0.3),
