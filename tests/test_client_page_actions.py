@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from client_data import CANARY, fill
+from PIL import Image
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
@@ -148,3 +149,24 @@ def test_a_logo_that_cannot_be_read_is_named_instead_of_the_deck_button(app_db) 
     ]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the PDF report" in labels and "Download the PowerPoint deck" not in labels
+
+
+def test_the_deck_settings_are_edited_on_the_settings_page(app_db, tmp_path) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.switch_page("pages/settings.py").run()
+    at.text_input(key="settings_steering_company_name").input("  Okam Services ")
+    at.text_input(key="settings_steering_logo_path").input("/nowhere/logo.png")
+    at.button(key="settings_steering_save").click().run()
+    assert [e.value for e in at.error] == [
+        r"Logo file: The deck logo /nowhere/logo\.png cannot be read\: no such file\."
+    ]
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(logo)
+    at.text_input(key="settings_steering_logo_path").input(str(logo))
+    at.color_picker(key="settings_steering_accent_color").pick("#aa3300")
+    at.button(key="settings_steering_save").click().run()
+    assert not at.error and not at.exception
+    with closing(data.cursor()) as con:
+        assert settings.load(con)["steering"] == {
+            "company_name": "Okam Services", "logo_path": str(logo), "accent_color": "#AA3300"
+        }  # fmt: skip
