@@ -1,4 +1,5 @@
-"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7)."""
+"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7); deck,
+actions (SPEC section 12)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,30 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--lang", choices=["en", "fr"], default="en")
     p.add_argument("--db")
+
+    # steering deck and action items (SPEC 12)
+    p = sub.add_parser("deck", help="write the steering deck (PowerPoint) of one client")
+    p.add_argument("--client", required=True)
+    p.add_argument("--from", dest="date_from", required=True)
+    p.add_argument("--to", dest="date_to", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+    p.add_argument("--db")
+    p = sub.add_parser("actions", help="add, close or list a client's action items")
+    acts = p.add_subparsers(dest="action", required=True, parser_class=ArgumentParser)
+    a = acts.add_parser("add", help="add an open action item")
+    a.add_argument("--client", required=True)
+    a.add_argument("--text", required=True)
+    a.add_argument("--due", help="due day, YYYY-MM-DD")
+    a.add_argument("--owner")
+    a.add_argument("--db")
+    a = acts.add_parser("done", help="mark an action item done")
+    a.add_argument("item_id", type=int, metavar="ID")
+    a.add_argument("--db")
+    a = acts.add_parser("list", help="list action items, open first")
+    a.add_argument("--client")
+    a.add_argument("--format", choices=["json", "csv"], default="json")
+    a.add_argument("--db")
     return parser
 
 
@@ -107,6 +132,8 @@ COMMAND_MODULES = {
     "sample": "okam_analytics.sample",
     "share": "okam_analytics.steering.share",
     "pdf": "okam_analytics.steering.pdf",
+    "deck": "okam_analytics.steering.deck",
+    "actions": "okam_analytics.steering.actions",
 }
 
 

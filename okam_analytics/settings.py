@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("calendar.extra_holidays", [], list, "Extra closed dates (ISO)."),
     Setting("privacy.consultant_names", "initials", str, "Shared views: full, initials, hidden."),
     Setting("ui.language", "en", str, "Default interface language (en, fr)."),
+    # the steering deck's template (okam_analytics/steering/deck_layout.py)
+    Setting("steering.company_name", "", str, "Company name on the steering deck's slides."),
+    Setting("steering.logo_path", None, (str, type(None)), "PNG/JPEG logo for the deck."),
+    Setting("steering.accent_color", "#2F5D8A", str, "Deck accent colour, #RRGGBB."),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -122,6 +127,8 @@ def validate(key: str, value: Any) -> Any:
         raise SettingsError("Setting 'coverage.plan_weeks' must be at least 1 week.")
     if key == "privacy.consultant_names" and value not in ("full", "initials", "hidden"):
         raise SettingsError("Setting 'privacy.consultant_names' must be full, initials or hidden.")
+    if key == "steering.accent_color" and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise SettingsError(f"Setting 'steering.accent_color' must be #RRGGBB, not {value!r}.")
     return value
 
 

@@ -21,7 +21,7 @@ from okam_analytics import db, settings
 from okam_analytics.metrics import calendar, escalations
 
 Message = tuple[str, dict[str, Any]]
-SECTIONS = ("knowledge", "coverage", "workload", "escalation", "calendar", "privacy", "ui")
+SECTIONS = ("knowledge", "coverage", "workload", "escalation", "calendar", "privacy", "ui", "steering")
 PRIORITIES = ("P1", "P2", "P3", "P4")
 PRIVACY_CHOICES = ("full", "initials", "hidden")
 # inclusive (low, high) of each number; None = no upper bound
@@ -201,9 +201,21 @@ def _domain_problems(key: str, value: Any, values: dict[str, Any]) -> list[Messa
     elif key == "calendar.holiday_subdivision" and value is not None:
         known = holiday_subdivisions(values.get("calendar.holiday_country"))
         wrong = [] if value in known else [str(value)]
+    elif key == "steering.logo_path":
+        return _logo_problems(value)
     else:
         wrong = []
     return [("settings.error.choice", {"field": key, "value": ", ".join(wrong)})] if wrong else []
+
+
+def _logo_problems(path: str | None) -> list[Message]:
+    from okam_analytics.steering.deck_layout import DeckError, check_logo  # python-pptx: lazily
+
+    try:
+        check_logo(path)
+    except DeckError as exc:
+        return [("settings.error.invalid", {"field": "steering.logo_path", "reason": str(exc)})]
+    return []
 
 
 CHOICES = {  # setting key -> its allowed values

@@ -1,12 +1,13 @@
 """Client: one client's steering view for one period. Opened by a share link, it shows only the
-token's client and period, read-only; the manager picks the client and makes links and PDFs."""
+token's client and period, read-only (action items too); the manager picks the client, makes
+links, PDFs and PowerPoint decks, and keeps the client's action items."""
 
 import streamlit as st
 
 from okam_analytics.charts.client import client_figures
 from okam_analytics.steering import format as client_format
+from okam_analytics.ui import action_items, data, render, state
 from okam_analytics.ui import client_render as view
-from okam_analytics.ui import data, render, state
 from okam_analytics.ui.text import current_language, t
 
 shared = state.is_shared_view()
@@ -36,6 +37,8 @@ view.tiles(summary, lang)
 
 with st.container(horizontal=True):
     view.pdf_button(summary, lang)
+    if not shared:  # the deck is the presenter's to edit: not offered on share links
+        view.deck_button(summary, lang)
 if not shared:
     view.share_box(summary, lang)
 
@@ -76,3 +79,9 @@ view.downloads(summary.knowledge, summary, "knowledge")
 st.subheader(t("client.section.monthly"), anchor=False)
 view.table(client_format.monthly_table(summary, lang))
 view.downloads(summary.monthly, summary, "monthly")
+
+st.subheader(t("actions.title"), anchor=False)
+if shared:
+    action_items.shared(summary, lang)
+else:
+    action_items.manage(summary, lang)

@@ -4,7 +4,7 @@ client_format writes them for the Client page (text extracted with pypdf)."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +12,7 @@ from client_data import CANARY, PERIOD, fill
 from pypdf import PdfReader
 
 from okam_analytics import settings
+from okam_analytics.steering import actions
 from okam_analytics.steering import format as client_format
 from okam_analytics.steering import pdf as steering_pdf
 from okam_analytics.steering import pdf_layout as report_layout
@@ -119,5 +120,34 @@ def test_run_pdf_with_charts(con, tmp_path) -> None:
     con.close()
     assert steering_pdf.run_pdf(run_args(tmp_path, "Acme")) == 0
     reader = PdfReader(tmp_path / "report.pdf")
-    assert [lines(page.extract_text())[0] for page in reader.pages] == PAGE_TITLES["en"]
-    assert [len(page.images) for page in reader.pages] == [0, 0, 0, 2, 1, 1, 1]
+    titles = [lines(page.extract_text())[0] for page in reader.pages]
+    assert titles == PAGE_TITLES["en"] + ["Action items"]  # the command line adds the review
+    assert [len(page.images) for page in reader.pages] == [0, 0, 0, 2, 1, 1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["Action items", "Open action items", "Action Owner Due",
+                "Renew the firewall licence J. M. 2026-03-15",
+                "Action items done since 2026-01-01",
+                "No action item was closed since the period began."]),
+        ("fr", ["Plan d'actions", "Actions ouvertes", "Action à mener Responsable Échéance",
+                "Renew the firewall licence J. M. 15/03/2026",
+                "Actions terminées depuis le 01/01/2026",
+                "Aucune action terminée depuis le début de la période."]),
+    ],
+)  # fmt: skip
+def test_the_action_items_page(con, lang, expected) -> None:
+    fill(con)
+    actions.add(con, "Acme", "Renew the firewall licence", date(2026, 3, 15), "Julien Marchand",
+                datetime(2026, 2, 1, 9))  # fmt: skip
+    old = actions.add(con, "Acme", "Old promise", None, None, datetime(2025, 11, 2))
+    actions.mark_done(con, old["id"], datetime(2025, 12, 1))
+    actions.add(con, CANARY, "Canary plan", None, None, datetime(2026, 1, 9))
+    summary = client_view.client_summary(con, settings.load(con), "Acme", *PERIOD)
+    review = actions.review(con, "Acme", PERIOD[0])
+    pages = pages_of(steering_pdf.build_pdf(summary, lang, generated_on=GENERATED, review=review))
+    assert len(pages) == len(PAGE_TITLES[lang]) + 1
+    assert [" ".join(line.split()) for line in lines(spaced(pages[-1]))][:-1] == expected  # footer
+    assert "Canary" not in "".join(pages)

@@ -227,3 +227,20 @@ create table if not exists coverage_plan_assignments (
     horizon_weeks integer not null,
     primary key (plan_on, client, learner)
 );
+
+-- ============================================================================================
+-- Steering action items (SPEC 12): what was promised at a client's meeting, carried to the next.
+-- ============================================================================================
+create sequence if not exists action_item_id_seq start 1;
+
+create table if not exists action_items (
+    id integer primary key default nextval('action_item_id_seq'),
+    client varchar not null,
+    text varchar not null,
+    owner varchar,
+    due_on date,
+    status varchar not null default 'open' check (status in ('open', 'done')),
+    created_at timestamp not null,
+    done_at timestamp,
+    check ((status = 'done') = (done_at is not null))
+);

@@ -1,2 +1,2 @@
 """The steering meeting with a client: its figures (view), their text (format), the PDF,
-share links, and (to come) the deck and action items."""
+share links, the PowerPoint deck (deck, deck_layout, executive) and action items."""

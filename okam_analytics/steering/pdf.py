@@ -24,8 +24,10 @@ from okam_analytics import db, formatting, settings
 from okam_analytics.charts.client import client_figures
 from okam_analytics.i18n import translate
 from okam_analytics.metrics import period
+from okam_analytics.steering import actions
 from okam_analytics.steering import format as client_format
 from okam_analytics.steering import view as client_view
+from okam_analytics.steering.actions import ActionReview
 from okam_analytics.steering.pdf_layout import MUTED, SteeringPDF
 from okam_analytics.steering.view import ClientSummary
 
@@ -64,8 +66,10 @@ def build_pdf(
     lang: str = "en",
     images: dict[str, bytes | None] | None = None,
     generated_on: date | None = None,
+    review: ActionReview | None = None,
 ) -> bytes:
-    """The report as PDF bytes; images are chart PNGs by name (charts.client.FIGURES)."""
+    """The report as PDF bytes; images are chart PNGs by name (charts.client.FIGURES); with a
+    review, a last page of action items (open, and done since the period began)."""
     tr = partial(translate, lang=lang)
     images = images or {}
     pdf = SteeringPDF(f"{tr('client.pdf.title')} · {summary.client}")
@@ -82,6 +86,8 @@ def build_pdf(
     _breaches(pdf, summary, lang)
     _chart_page(pdf, tr("client.section.hours"), images, ("hours",), tr)
     _knowledge(pdf, summary, lang, images.get("knowledge"))
+    if review is not None:
+        _actions(pdf, review, summary.name_mode, lang)
     return bytes(pdf.output())
 
 
@@ -134,6 +140,22 @@ def _knowledge(pdf: SteeringPDF, summary: ClientSummary, lang: str, png: bytes |
     pdf.picture(png, CHART_MM, tr("client.pdf.no_chart"))
 
 
+def _actions(pdf: SteeringPDF, review: ActionReview, mode: str, lang: str) -> None:
+    tr = partial(translate, lang=lang)
+    pdf.add_page()
+    pdf.heading(tr("actions.title"))
+    since = formatting.day(review.done_since, lang)
+    parts = [(tr("deck.actions.open"), review.open, False, tr("deck.actions.none_open")),
+             (tr("deck.actions.done", day=since), review.done, True, tr("deck.actions.none_done"))]  # fmt: skip
+    for title, frame, done, empty in parts:
+        pdf.heading(title, size=13)
+        if frame.empty:
+            pdf.paragraph(empty)
+        else:
+            table = actions.review_table(frame, lang, mode, done=done)
+            pdf.frame_table(table, size=9, widths=(6, 2, 1.5))
+
+
 def steering_pdf(
     con: duckdb.DuckDBPyConnection,
     client: str,
@@ -144,13 +166,19 @@ def steering_pdf(
 ) -> bytes:
     """The whole report of client for the period, with the database's settings."""
     summary = client_view.client_summary(con, settings.load(con), client, date_from, date_to)
-    return report_bytes(summary, lang, with_charts)
+    review = actions.review(con, client, date_from)
+    return report_bytes(summary, lang, with_charts, review)
 
 
-def report_bytes(summary: ClientSummary, lang: str = "en", with_charts: bool = True) -> bytes:
+def report_bytes(
+    summary: ClientSummary,
+    lang: str = "en",
+    with_charts: bool = True,
+    review: ActionReview | None = None,
+) -> bytes:
     """The PDF of an already computed summary (the Client page's download)."""
     images = chart_images(client_figures(summary, lang)) if with_charts else {}
-    return build_pdf(summary, lang, images)
+    return build_pdf(summary, lang, images, review=review)
 
 
 def run_pdf(args: argparse.Namespace) -> int:

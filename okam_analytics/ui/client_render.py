@@ -4,6 +4,7 @@ ClientSummary (client_view), formatted by client_format, exactly as the PDF prin
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import date, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,9 +14,10 @@ import streamlit as st
 
 from okam_analytics import formatting, settings
 from okam_analytics.charts import CONFIG
+from okam_analytics.steering import actions, deck_layout, share
+from okam_analytics.steering import deck as steering_deck
 from okam_analytics.steering import format as client_format
 from okam_analytics.steering import pdf as steering_pdf
-from okam_analytics.steering import share
 from okam_analytics.steering import view as client_view
 from okam_analytics.steering.view import ClientSummary
 from okam_analytics.ui import auth, data, render, state
@@ -112,16 +114,48 @@ def downloads(frame: pd.DataFrame, summary: ClientSummary, name: str) -> None:
 
 
 def pdf_button(summary: ClientSummary, lang: str) -> None:
-    """Download the steering PDF (made when clicked: charts take a few seconds)."""
+    """Download the steering PDF (made when clicked: charts take a few seconds), with the
+    action items of the review."""
     stem = render.file_stem(f"{summary.client}_{summary.date_from}_{summary.date_to}")
     st.download_button(
         t("client.pdf.download"),
-        data=lambda: steering_pdf.report_bytes(summary, lang),
+        data=lambda: steering_pdf.report_bytes(summary, lang, review=_review(summary)),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
         key="client_pdf",
+    )
+
+
+def _review(summary: ClientSummary) -> actions.ActionReview:
+    with closing(data.cursor()) as con:
+        return actions.review(con, summary.client, summary.date_from)
+
+
+def deck_bytes(summary: ClientSummary, lang: str) -> bytes:
+    """The steering deck of the summary (its quarters and action items read when clicked)."""
+    with closing(data.cursor()) as con:
+        cfg = settings.load(con)
+        return steering_deck.build_deck(steering_deck.deck_content(con, cfg, summary), cfg, lang)
+
+
+def deck_button(summary: ClientSummary, lang: str) -> None:
+    """Download the editable PowerPoint deck (manager view); a bad template setting is named."""
+    stem = render.file_stem(f"{summary.client}_{summary.date_from}_{summary.date_to}")
+    try:  # the logo is checked now, so a bad path shows here rather than failing the download
+        deck_layout.check_logo(data.cached_call(settings.load)["steering"]["logo_path"])
+    except deck_layout.DeckError as exc:
+        st.error(t("client.deck.error", error=render.escape_markdown(exc)), icon=":material/error:")
+        return
+    st.download_button(
+        t("client.deck.download"),
+        data=lambda: deck_bytes(summary, lang),
+        file_name=f"{stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        key="client_deck",
     )
 
 

@@ -207,12 +207,30 @@ def privacy_form(cfg: dict) -> Values:
     return {"privacy.consultant_names": names, "ui.language": lang}, []
 
 
+def steering_form(cfg: dict) -> Values:
+    """The steering deck's company name, logo file and accent colour."""
+    look = cfg["steering"]
+    left, middle, right = st.columns([2, 2, 1])
+    key = "steering.company_name"
+    company = left.text_input(label(key), look["company_name"], key=widget(key), help=helptext(key))
+    key = "steering.logo_path"
+    logo = middle.text_input(label(key), look["logo_path"] or "", key=widget(key),
+                             help=helptext(key))  # fmt: skip
+    key = "steering.accent_color"
+    accent = right.color_picker(
+        label(key), look["accent_color"], key=widget(key), help=helptext(key)
+    )
+    values = {"steering.company_name": company.strip(), "steering.logo_path": logo.strip() or None}
+    return values | {"steering.accent_color": accent.upper()}, []
+
+
 FORMS: dict[str, tuple[tuple[str, ...], Callable[[dict], Values]]] = {
     "knowledge": (("knowledge", "coverage"), knowledge_form),
     "workload": (("workload",), workload_form),
     "escalation": (("escalation",), escalation_form),
     "calendar": (("calendar",), calendar_form),
     "privacy": (("privacy", "ui"), privacy_form),
+    "steering": (("steering",), steering_form),
 }
 
 
