@@ -62,7 +62,7 @@ assigned = plan[plan["learner"].notna()]
 st.caption(t("coverage.plan_caption", filled=formatting.count(len(assigned), lang),
              slots=formatting.count(len(plan), lang),
              hours=formatting.hours(assigned["hours"].sum(), lang)))  # fmt: skip
-render.show_styled(charts.plan_table(plan, lang), key="coverage_plan_table")
+render.show_table(charts.plan_table(plan, lang), key="coverage_plan_table")
 render.download_buttons(plan, f"coverage-plan-{as_of}", key="coverage_plan_download")
 if st.button(t("coverage.save"), key="coverage_save", disabled=assigned.empty,
              help=t("coverage.save_help")):  # fmt: skip

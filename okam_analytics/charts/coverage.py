@@ -19,7 +19,7 @@ from okam_analytics.charts import (
     plain,
     rows_height,
 )
-from okam_analytics.charts.tables import DECIMAL, HOURS, styled
+from okam_analytics.charts.tables import DECIMAL, HOURS, styled, text_table
 from okam_analytics.i18n import translate
 
 SOON_DAYS = 30  # "coverage ends within 30 days"
@@ -89,10 +89,11 @@ def runway_chart(runway: pd.DataFrame, window_days: float, lang: str = "en") -> 
 def runway_table(runway: pd.DataFrame, lang: str = "en") -> Styler:
     """The runway as a table: client, status, knowers, covered until, days left."""
     rows = runway_rows(runway)
-    # a date column with gaps as datetimes (NaT), not objects: the grid cannot mix a date and "–"
-    rows["covered_until"] = pd.to_datetime(rows["covered_until"])
+    # the grid shows a missing number or date as "None" whatever the Styler says: text here
+    rows["covered_until"] = rows["covered_until"].map(partial(formatting.day, lang=lang))
+    rows["days_left"] = rows["days_left"].map(partial(formatting.count, lang=lang))
     columns = ["client", "status", "knowers", "covered_until", "days_left"]
-    return styled(rows[columns], lang, status_columns=["status"], formats={"covered_until": "day"})
+    return styled(rows[columns], lang, status_columns=["status"])
 
 
 def reason_label(reason: object, lang: str = "en") -> object:
@@ -100,10 +101,11 @@ def reason_label(reason: object, lang: str = "en") -> object:
     return reason if formatting.is_missing(reason) else translate(f"coverage.reason.{reason}", lang)
 
 
-def plan_table(plan: pd.DataFrame, lang: str = "en") -> Styler:
-    """The plan: client, learner, trainer, hours, hours per week, why a slot stays empty."""
+def plan_table(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The plan as text: client, learner, trainer, hours, hours per week, why a slot stays
+    empty (a dash where a value is missing)."""
     shown = plan.assign(reason=plan["reason"].map(partial(reason_label, lang=lang)))
-    return styled(shown, lang, formats={"hours": HOURS, "hours_per_week": HOURS})
+    return text_table(shown, lang, formats={"hours": HOURS, "hours_per_week": HOURS})
 
 
 def progress_table(progress: pd.DataFrame, lang: str = "en") -> Styler:
@@ -113,7 +115,7 @@ def progress_table(progress: pd.DataFrame, lang: str = "en") -> Styler:
         plan_end_on=pd.to_datetime(progress["plan_end_on"]),
         is_knower=progress["is_knower"].map(
             {True: tr("coverage.progress.knower"), False: tr("coverage.progress.not_yet")}
-        )
+        ),
     )
     formats = {"planned_hours": HOURS, "logged_hours": HOURS, "knowledge": DECIMAL,
                "knower_floor": DECIMAL, "plan_end_on": "day"}  # fmt: skip
