@@ -76,6 +76,11 @@ def texts(slide) -> list[str]:
     return out
 
 
+def table_cells(slide) -> list[str]:
+    [table] = [shape.table for shape in slide.shapes if shape.has_table]
+    return [cell.text for row in table.rows for cell in row.cells]
+
+
 def charts(slide) -> list:
     return [shape.chart for shape in slide.shapes if shape.has_chart]
 
@@ -363,3 +368,67 @@ def test_okam_deck_refuses(acme, tmp_path, capsys, client, out, code, message) -
 def test_okam_deck_without_required_arguments_is_a_usage_error(capsys) -> None:
     assert cli.main(["deck", "--client", "Acme"]) == 2
     assert "--from" in capsys.readouterr().err
+
+
+# ---- long lists, an empty client, the layout ---------------------------------------------------
+
+
+def test_the_worst_breaches_are_named_and_the_others_listed_in_the_notes(acme) -> None:
+    cfg = settings.load(acme)
+    summary = client_view.client_summary(acme, cfg, "Acme", *PERIOD)
+    one = summary.breaches
+    many = pd.concat([one.assign(ticket_id=f"T{n:02}", overrun_hours=30.0 - n) for n in range(20)])
+    content = deck.deck_content(acme, cfg, dataclasses.replace(summary, breaches=many))
+    shown = slides_of(deck.build_deck(content, cfg, "en", GENERATED))
+    breach_slides = [s for s in shown[1:] if title(s).startswith("SLA breaches")]
+    assert [title(s) for s in breach_slides] == ["SLA breaches", "SLA breaches (continued)"]
+    first_column = [table_cells(s)[0::6] for s in breach_slides]
+    assert first_column == [["Ticket"] + [f"T{n:02}" for n in range(8)],
+                            ["Ticket"] + [f"T{n:02}" for n in range(8, 16)]]  # fmt: skip
+    assert "… and 4 more breaches, listed in this slide's notes and on the Client page." in texts(
+        breach_slides[1]
+    )
+    assert breach_slides[1].notes_slide.notes_text_frame.text == (
+        "The other breached tickets, worst overrun first: T16, T17, T18, T19."
+    )
+
+
+def test_a_long_action_list_goes_on_to_more_slides(acme) -> None:
+    for n in range(10):
+        actions.add(acme, "Acme", f"Step {n}", date(2026, 4, 1 + n), None, datetime(2026, 2, 3))
+    shown = slides_of(make_deck(acme))
+    titles = [title(s) for s in shown[1:]]
+    assert titles[-3:] == ["Open action items", "Open action items (continued)",
+                           "Action items done since 2026-01-01"]  # fmt: skip
+    rows = table_cells(shown[-2])[0::3]
+    assert rows == ["Action", "Step 7", "Step 8", "Step 9"]
+
+
+def test_a_client_without_data(con) -> None:
+    fill(con)
+    con.execute("insert into clients values ('Empty Co', null, null)")
+    cfg = settings.load(con)
+    summary = client_view.client_summary(con, cfg, "Empty Co", *PERIOD)
+    content = deck.deck_content(con, cfg, summary)
+    shown = slides_of(deck.build_deck(content, cfg, "en", GENERATED))
+    assert len(shown) == 10
+    assert texts(shown[1])[3:] == [
+        "What went well", "A quiet period: no ticket was opened.",
+        "What missed", "Continuity rests on too few people: 0 consultant(s) know the client well.",
+        "What is next", "Next: bring a second consultant up to speed on this client.",
+    ]  # fmt: skip
+    continuity = {title(s): texts(s) for s in shown[1:]}["Continuity"]
+    assert continuity[3].startswith("No one knows Empty Co well enough yet")
+
+
+def test_every_shape_lies_on_its_slide(acme, tmp_path) -> None:
+    logo = tmp_path / "wide.png"
+    Image.new("RGB", (800, 100), (0, 0, 0)).save(logo)  # a wide logo stays right-aligned
+    data = make_deck(acme, steering__logo_path=str(logo), steering__company_name="Okam Services")
+    presentation = Presentation(io.BytesIO(data))
+    width, height = presentation.slide_width, presentation.slide_height
+    for number, slide in enumerate(presentation.slides, 1):
+        for shape in slide.shapes:
+            box = (shape.left, shape.top, shape.left + shape.width, shape.top + shape.height)
+            assert box[0] >= 0 and box[1] >= 0, (number, shape.name)
+            assert box[2] <= width and box[3] <= height, (number, shape.name)

@@ -40,6 +40,7 @@ from okam_analytics.steering.view import ClientSummary
 
 EXIT_OK, EXIT_ERROR = 0, 1
 ROWS_PER_SLIDE = 8  # table rows that fit under a title bar; longer lists go on to more slides
+MAX_BREACHES = 16  # the worst breaches named on slides; the others listed in the notes
 QUARTER_MEASURES = ["tickets_opened", "tickets_resolved", "backlog", "escalations",
                     "escalations_breached", "response_compliance", "resolution_compliance",
                     "response_p50_hours", "resolution_p50_hours", "hours", "contract_use"]  # fmt: skip
@@ -168,14 +169,29 @@ def _escalations(deck: DeckTemplate, s: ClientSummary, lang: str) -> None:
     deck.chart(slide, "line", _months(s, lang), _series(s, names, lang), MARGIN, BODY_TOP,
                CHART_WIDTH, CHART_HEIGHT, number_format="0%")  # fmt: skip
     _side(deck, slide, _tile_lines(s, lang, ("escalations", "response", "resolution")))
-    breaches = client_format.breach_table(s, lang)
-    shown = breaches.drop(columns=[tr("col.state")])
+    _breaches(deck, s, lang)
+
+
+def _breaches(deck: DeckTemplate, s: ClientSummary, lang: str) -> None:
+    """The worst MAX_BREACHES breaches named in tables; the others counted on the last slide
+    and listed by ticket in its notes."""
+    tr = partial(translate, lang=lang)
+    shown = client_format.breach_table(s, lang).drop(columns=[tr("col.state")])
     if shown.empty:
         slide = deck.slide(tr("client.section.breaches"))
         deck.text(slide, [tr("client.breaches_none")], MARGIN, BODY_TOP, BODY_WIDTH, Inches(1))
-    for part, title in _chunks(shown, tr("client.section.breaches"), lang):
-        slide = deck.slide(title)
+        return
+    rest = s.breaches["ticket_id"].astype(str).iloc[MAX_BREACHES:].tolist()
+    parts = _chunks(shown.head(MAX_BREACHES), tr("client.section.breaches"), lang)
+    for i, (part, title) in enumerate(parts):
+        last = rest and i == len(parts) - 1
+        notes = tr("deck.notes.more_breaches", tickets=", ".join(rest)) if last else ""
+        slide = deck.slide(title, notes=notes)
         deck.table(slide, part, MARGIN, BODY_TOP, BODY_WIDTH, widths=(1.2, 4, 1, 1.6, 2, 1.4))
+    if rest:
+        count = formatting.count(len(rest), lang)
+        deck.text(slide, [tr("deck.more_breaches", count=count)], MARGIN, Inches(6.3),
+                  BODY_WIDTH, Inches(0.5), size=14)  # fmt: skip
 
 
 def _chunks(frame: pd.DataFrame, title: str, lang: str) -> list[tuple[pd.DataFrame, str]]:
