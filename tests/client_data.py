@@ -58,5 +58,7 @@ def fill(con) -> None:
         ENTRIES,
     )
     con.execute(
-        "insert into clients values ('Acme', 10, null), ($canary, 100, null)", {"canary": CANARY}
+        "insert into clients (client, contract_hours_per_month, sla_tier)"
+        " values ('Acme', 10, null), ($canary, 100, null)",
+        {"canary": CANARY},
     )

@@ -1,8 +1,8 @@
--- Every client with its contract hours per month and SLA tier, by name.
+-- Every client with its contract hours per month, SLA tier and pack contacts, by name.
 with
 
 final as (
-    select client, contract_hours_per_month, sla_tier
+    select client, contract_hours_per_month, sla_tier, contacts
     from clients
     order by client
 )

@@ -1,12 +1,14 @@
--- Write the contract hours and SLA tiers the Settings page edited (registered as edited_clients).
-insert into clients (client, contract_hours_per_month, sla_tier)
+-- Write the contract hours, SLA tiers and contacts the Settings page edited (registered as
+-- edited_clients; contacts a list of addresses or null).
+insert into clients (client, contract_hours_per_month, sla_tier, contacts)
 with
 
 edited as (
     select
         client::varchar as client,
         contract_hours_per_month::double as contract_hours_per_month,
-        sla_tier::varchar as sla_tier
+        sla_tier::varchar as sla_tier,
+        contacts::varchar[] as contacts
     from edited_clients
 ),
 
@@ -17,4 +19,5 @@ final as (
 select * from final
 on conflict (client) do update set
     contract_hours_per_month = excluded.contract_hours_per_month,
-    sla_tier = excluded.sla_tier
+    sla_tier = excluded.sla_tier,
+    contacts = excluded.contacts

@@ -207,3 +207,20 @@ create or replace macro open_tickets_by_consultant(as_of, priorities, include_re
       and not (resolved_at is null and closed_at is null
                and coalesce(status, 'open') in ('resolved', 'closed'))
     group by assignee;
+
+-- ---------------------------------------------------------------------------------------
+-- Today page, alerts and delivery (SPEC 11)
+-- ---------------------------------------------------------------------------------------
+
+-- The e-mail addresses that receive a client's steering pack (null: none). Added to files
+-- made before this column existed.
+alter table clients add column if not exists contacts varchar[];
+
+-- One row per SLA alert delivered: a ticket is alerted once per state (at_risk, breached).
+create table if not exists sent_alerts (
+    source varchar not null,
+    ticket_id varchar not null,
+    state varchar not null,
+    sent_at timestamp not null,
+    primary key (source, ticket_id, state)
+);

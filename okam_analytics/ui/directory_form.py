@@ -107,6 +107,8 @@ def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
                 format="%.1f",
             ),
             "sla_tier": column.TextColumn(t("settings.col.sla_tier")),
+            "contacts": column.TextColumn(t("settings.col.contacts"),
+                                          help=t("settings.col.contacts_help")),
         },
     )  # fmt: skip
     save_button(CLIENTS, lambda: directory.save_clients(con, edited), "settings.saved_clients")
