@@ -1,4 +1,5 @@
-"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7)."""
+"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7);
+alerts, deliver, clients (SPEC section 11)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,10 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--lang", choices=["en", "fr"], default="en")
     p.add_argument("--db")
+
+    from okam_analytics.delivery.parsers import add_parsers  # alerts, deliver, clients
+
+    add_parsers(sub, ArgumentParser)
     return parser
 
 
@@ -102,6 +107,9 @@ COMMAND_MODULES = {
     "sample": "okam_analytics.sample",
     "share": "okam_analytics.steering.share",
     "pdf": "okam_analytics.steering.pdf",
+    "alerts": "okam_analytics.delivery.commands",
+    "deliver": "okam_analytics.delivery.commands",
+    "clients": "okam_analytics.delivery.commands",
 }
 
 
