@@ -218,9 +218,7 @@ def contact_problems(client: str | None, contacts: Iterable[str]) -> list[Messag
     ]
 
 
-def set_contacts(
-    con: duckdb.DuckDBPyConnection, client: str, contacts: list[str]
-) -> list[Message]:
+def set_contacts(con: duckdb.DuckDBPyConnection, client: str, contacts: list[str]) -> list[Message]:
     """Replace one known client's pack contacts (an empty list clears them)."""
     if client not in set(clients(con)["client"]):
         return [("directory.error.unknown_client", {"name": client})]

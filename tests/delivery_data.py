@@ -59,7 +59,5 @@ def load(con, rows=TICKETS, source: str = "helpdesk") -> None:
         f"insert into tickets (source, import_id, {columns}) "
         f"select '{source}', 1, {columns} from new_tickets"
     )
-    con.execute(
-        "insert or ignore into clients (client) select distinct client from new_tickets"
-    )
+    con.execute("insert or ignore into clients (client) select distinct client from new_tickets")
     con.unregister("new_tickets")
