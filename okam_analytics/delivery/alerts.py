@@ -7,7 +7,7 @@ state), written only after every channel delivered.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,9 +34,9 @@ def new_alerts(con: duckdb.DuckDBPyConnection, cfg: dict[str, Any], now: datetim
     return risk[~seen.to_numpy()].reset_index(drop=True)
 
 
-def ticket_link(base_url: str, row: pd.Series, now: datetime) -> str:
-    """The Escalations page for the ticket's client on the day evaluated."""
-    query = urlencode({"client": row["client"], "asof": now.date().isoformat()})
+def ticket_link(base_url: str, row: pd.Series, day: date) -> str:
+    """The Escalations page for the ticket's client on the as-of day."""
+    query = urlencode({"client": row["client"], "asof": day.isoformat()})
     return f"{base_url.rstrip('/')}/escalations?{query}"
 
 
@@ -56,8 +56,11 @@ def describe(row: pd.Series, lang: str) -> dict[str, Any]:
     }
 
 
-def alert_items(frame: pd.DataFrame, base_url: str, now: datetime, lang: str) -> list[dict]:
-    """One structured entry per alert (the webhook's `alerts` list and the e-mail's rows)."""
+def alert_items(
+    frame: pd.DataFrame, base_url: str, now: datetime, lang: str, day: date | None = None
+) -> list[dict]:
+    """One structured entry per alert (the webhook's `alerts` list and the e-mail's rows);
+    links open the as-of day (default: the day of now)."""
     items = []
     for _, row in frame.iterrows():
         texts = describe(row, lang)
@@ -75,7 +78,7 @@ def alert_items(frame: pd.DataFrame, base_url: str, now: datetime, lang: str) ->
                 "minutes_left": round(float(row["minutes_left"]), 1),
                 "time_left": texts["time_left"],
                 "overdue": texts["overdue"],
-                "link": ticket_link(base_url, row, now),
+                "link": ticket_link(base_url, row, day or now.date()),
                 "state_text": texts["state_text"],
                 "when": texts["when_text"],
                 "text": f"{texts['state_text']} · {row['ticket_id']} · {row['client']} · "

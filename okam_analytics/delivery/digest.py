@@ -73,7 +73,8 @@ def digest_context(content: dict[str, Any], cfg: dict[str, Any], as_of_date: dat
         "response_sla": formatting.percent(sla["response_compliance"], lang),
         "resolution_sla": formatting.percent(sla["resolution_compliance"], lang),
         "sla_tickets": formatting.count(sla["tickets"], lang),
-        "breaches": alert_items(content["breaches"], base_url, sla_risk.end_of_day(as_of_date), lang),
+        "breaches": alert_items(content["breaches"], base_url, sla_risk.end_of_day(as_of_date),
+                                lang, as_of_date),
         "coverage_ending": None if ending is None else [
             {"client": r.client, "until": formatting.day(r.covered_until, lang),
              "days": int(r.days_left)}
