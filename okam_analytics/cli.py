@@ -41,7 +41,9 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--db")
 
     p = sub.add_parser("report", help="print a metrics table")
-    p.add_argument("name", choices=["redundancy", "workload", "escalations"])
+    p.add_argument(
+        "name", choices=["redundancy", "workload", "escalations", "coverage", "coverage-plan"]
+    )
     p.add_argument("--db")
     p.add_argument("--as-of", dest="as_of")
     p.add_argument("--from", dest="date_from")
@@ -51,6 +53,9 @@ def build_parser() -> ArgumentParser:
     )
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--settings")
+    # the cross-training plan's horizon and budget (SPEC 4.4; report coverage-plan only)
+    p.add_argument("--weeks", type=int, help="plan horizon in weeks (coverage-plan)")
+    p.add_argument("--budget", type=float, help="share of a learner's capacity (coverage-plan)")
 
     p = sub.add_parser("sample", help="write the synthetic sample exports")
     p.add_argument("--out", default="data/sample")

@@ -74,6 +74,10 @@ SETTINGS: tuple[Setting, ...] = (
         list,
         "Case-insensitive words marking absence.",
     ),
+    Setting("coverage.plan_weeks", 8, int, "Weeks of a cross-training plan (its horizon)."),
+    Setting(
+        "coverage.budget_share", 0.10, NUMBER, "Share of a learner's capacity a plan may take."
+    ),
     Setting("escalation.priorities", ["P1", "P2"], list, "Priorities that count as escalated."),
     Setting("escalation.include_reassigned", False, bool, "Reassigned tickets count as escalated."),
     Setting("escalation.sla", DEFAULT_SLA, dict, "SLA targets per priority and their clock."),
@@ -130,6 +134,8 @@ def validate(key: str, value: Any) -> Any:
         raise SettingsError(f"Setting '{key}' cannot be negative: {value!r}.")
     if key == "knowledge.half_life_days" and value <= 0:
         raise SettingsError("Setting 'knowledge.half_life_days' must be above 0.")
+    if key == "coverage.plan_weeks" and value < 1:
+        raise SettingsError("Setting 'coverage.plan_weeks' must be at least 1 week.")
     if key == "privacy.consultant_names" and value not in ("full", "initials", "hidden"):
         raise SettingsError("Setting 'privacy.consultant_names' must be full, initials or hidden.")
     if key == "alerts.at_risk_share" and not 0 < value < 1:

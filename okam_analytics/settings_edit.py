@@ -23,6 +23,7 @@ from okam_analytics.metrics import calendar, escalations
 Message = tuple[str, dict[str, Any]]
 SECTIONS = (
     "knowledge",
+    "coverage",
     "workload",
     "escalation",
     "calendar",
@@ -45,6 +46,8 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "workload.weekly_capacity_hours": (1, 168),
     "workload.overload_threshold": (0.1, 5),
     "workload.busy_threshold": (0.1, 5),
+    "coverage.plan_weeks": (1, 52),
+    "coverage.budget_share": (0, 1),
     "alerts.at_risk_share": (0.05, 0.99),
     "delivery.smtp_port": (1, 65535),
 }

@@ -208,6 +208,26 @@ create or replace macro open_tickets_by_consultant(as_of, priorities, include_re
                and coalesce(status, 'open') in ('resolved', 'closed'))
     group by assignee;
 
+-- ============================================================================================
+-- Coverage runway and cross-training plan (SPEC 4.4)
+-- ============================================================================================
+
+-- A client's own knower target (null: the setting knowledge.target_knowers); older files gain
+-- the column here.
+alter table clients add column if not exists target_knowers integer;
+
+-- Saved cross-training plans: one row per assignment, dated by the plan's as-of day.
+create table if not exists coverage_plan_assignments (
+    plan_on date not null,
+    saved_at timestamp not null,
+    client varchar not null,
+    learner varchar not null,
+    trainer varchar,
+    hours double not null,
+    horizon_weeks integer not null,
+    primary key (plan_on, client, learner)
+);
+
 -- ---------------------------------------------------------------------------------------
 -- Today page, alerts and delivery (SPEC 11)
 -- ---------------------------------------------------------------------------------------

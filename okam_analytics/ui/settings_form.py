@@ -23,7 +23,8 @@ FLASH = "settings__flash"
 WHOLE_NUMBERS = {"knowledge.half_life_days", "knowledge.window_days", "knowledge.target_knowers",
                  "knowledge.active_days"}  # fmt: skip
 STEPS = {"knowledge.min_share": 0.05, "workload.overload_threshold": 0.05,
-         "workload.busy_threshold": 0.05, "alerts.at_risk_share": 0.05}  # fmt: skip
+         "workload.busy_threshold": 0.05, "coverage.budget_share": 0.05,
+         "alerts.at_risk_share": 0.05}  # fmt: skip
 # Shares stored as fractions (0.90), edited as percentages (90): what a manager writes.
 PERCENTS = set(STEPS)
 Values = tuple[dict[str, Any], list[edit.Message]]
@@ -222,7 +223,7 @@ def delivery_form(cfg: dict) -> Values:
 
 
 FORMS: dict[str, tuple[tuple[str, ...], Callable[[dict], Values]]] = {
-    "knowledge": (("knowledge",), knowledge_form),
+    "knowledge": (("knowledge", "coverage"), knowledge_form),
     "workload": (("workload",), workload_form),
     "escalation": (("escalation",), escalation_form),
     "calendar": (("calendar",), calendar_form),
