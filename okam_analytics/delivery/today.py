@@ -4,7 +4,7 @@ within 30 days, and for each open escalation who knows that client and has room.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,6 +97,26 @@ def today(
         escalations=escalations,
         coverage_ending=coverage_block(con, cfg, as_of_date),
         helpers=helpers_with_room(scores, call, escalations["client"].unique().tolist(), floor),
+    )
+
+
+def in_scope(view: Today, clients: list[str], consultants: list[str] | None) -> Today:
+    """The blocks narrowed to the sidebar's clients (empty: all) and to the consultants of
+    its teams (None: all)."""
+    chosen = list(clients) or None
+
+    def keep(frame: pd.DataFrame | None, column: str, names: list[str] | None):
+        if frame is None or names is None:
+            return frame
+        return frame[frame[column].isin(names)].reset_index(drop=True)
+
+    return replace(
+        view,
+        overloaded=keep(view.overloaded, "consultant", consultants),
+        with_room=keep(view.with_room, "consultant", consultants),
+        escalations=keep(view.escalations, "client", chosen),
+        coverage_ending=keep(view.coverage_ending, "client", chosen),
+        helpers=keep(keep(view.helpers, "client", chosen), "consultant", consultants),
     )
 
 
