@@ -61,3 +61,28 @@ def load(con, rows=TICKETS, source: str = "helpdesk") -> None:
     )
     con.execute("insert or ignore into clients (client) select distinct client from new_tickets")
     con.unregister("new_tickets")
+
+
+# The daily call of Mon 2026-03-09 (capacity to date: 40 h x 1/5 = 8 h): Ann 10 h (125 %,
+# overloaded), Bob 4 h (50 %, available), Cyd 7.5 h (94 %, busy). Client Dune: Bob 8 h and
+# Cyd 20 h on Fri 6 March, so two knowers on the 9th; Bob's K = 8 x 0.5^(t/90) stays >= 7
+# until t = 17 days (7.02, 23 March) and falls to 6.96 on 24 March: covered until
+# 2026-03-23, 14 days left.
+ENTRIES = [  # consultant, client, work_date, hours
+    ("Ann Lee", "Acme", "2026-03-09", 10.0),
+    ("Bob Ray", "Bolt", "2026-03-09", 4.0),
+    ("Cyd Fox", "Cora", "2026-03-09", 7.5),
+    ("Bob Ray", "Dune", "2026-03-06", 8.0),
+    ("Cyd Fox", "Dune", "2026-03-06", 20.0),
+]
+
+
+def load_entries(con, rows=ENTRIES) -> None:
+    """Insert time entries (ENTRIES order), billable, no absence."""
+    con.executemany(
+        "insert into time_entries (source, entry_key, consultant, client, work_date, hours,"
+        " is_billable, is_absence, import_id)"
+        " values ('harvest', md5(random()::varchar), ?, ?, ?::date, ?, true, false, 2)",
+        rows,
+    )
+    con.execute("insert or ignore into clients (client) values ('Dune')")

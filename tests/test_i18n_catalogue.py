@@ -28,7 +28,7 @@ from okam_analytics.ui import data
 pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s), 14 page runs
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "knowledge", "workload", "escalations", "client", "import", "settings"]
+PAGES = ["today", "overview", "knowledge", "workload", "escalations", "client", "import", "settings"]
 # The same word in both languages (checked by value, so a new identical text must be added here)
 SAME_IN_BOTH = {
     "Absence", "Absent", "Analyse", "CSV", "Client", "Clients", "Consultant", "Consultants", "Description",

@@ -15,6 +15,7 @@ from okam_analytics.ui import data
 from okam_analytics.ui.text import t
 
 REFRESH_SECONDS = 60
+FULL_RUN_KEY = "today__full_run"
 ROW_PIXELS = 35
 
 
@@ -107,10 +108,17 @@ def helpers(view: today.Today, lang: str) -> None:
     grid(shown, "today.none_open", "today_helpers")
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
 def watch_for_new_data(seen_version: str, moment: datetime, live: bool) -> None:
     """Rerun the whole page when an import or a setting changed the data version, and each
     minute while the page shows today's live state (the SLA clocks keep running)."""
+    st.session_state[FULL_RUN_KEY] = True  # the page's own run has just read the version
+    _watch(seen_version, moment, live)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _watch(seen_version: str, moment: datetime, live: bool) -> None:
+    if st.session_state.pop(FULL_RUN_KEY, False):
+        return
     with closing(data.cursor()) as con:
         version = db.data_version(con)
     minute_passed = live and today.local_now(data.cached_call(_settings)) > moment
