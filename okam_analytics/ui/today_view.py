@@ -3,6 +3,7 @@ reruns the page when new data arrives (st.fragment with run_every)."""
 
 from __future__ import annotations
 
+import os
 from contextlib import closing
 from datetime import datetime
 
@@ -14,7 +15,8 @@ from okam_analytics.delivery import alerts, today
 from okam_analytics.ui import data
 from okam_analytics.ui.text import t
 
-REFRESH_SECONDS = 60
+# How often an open Today page checks for new data ($OKAM_TODAY_REFRESH_SECONDS, default 60).
+REFRESH_SECONDS = max(1, int(os.environ.get("OKAM_TODAY_REFRESH_SECONDS") or 60))
 FULL_RUN_KEY = "today__full_run"
 ROW_PIXELS = 35
 
