@@ -42,10 +42,8 @@ with right:
 st.subheader(t("today.escalations"))
 view.escalations(blocks, lang)
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("today.coverage"))
-    view.coverage(blocks, lang)
-with right:
-    st.subheader(t("today.helpers"))
-    view.helpers(blocks, lang)
+st.subheader(t("today.helpers"))
+view.helpers(blocks, lang)
+
+st.subheader(t("today.coverage"))
+view.coverage(blocks, lang)

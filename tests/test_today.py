@@ -118,15 +118,15 @@ def run_today(lang: str) -> AppTest:
     [
         ("en", "Today",
          ["Do not solicit (overloaded)", "Has room", "Open escalations against their SLA",
-          "Coverage ending within 30 days", "Who knows the client and has room"],
+          "Who knows the client and has room", "Coverage ending within 30 days"],
          [("Overloaded", "1"), ("With room", "1"), ("Escalations at risk", "2"),
-          ("Escalations breached", "1"), ("Coverage ending in 30 days", "1")],
+          ("Escalations breached", "1"), ("Coverage ending", "1")],
          "At risk", "nobody with room knows this client"),
         ("fr", "Aujourd'hui",
          ["À ne pas solliciter (en surcharge)", "Disponibles", "Escalades ouvertes face à leur SLA",
-          "Couvertures qui s'achèvent dans les 30 jours", "Qui connaît le client et est disponible"],
+          "Qui connaît le client et est disponible", "Couvertures qui s'achèvent dans les 30 jours"],
          [("En surcharge", "1"), ("Disponibles", "1"), ("Escalades à risque", "2"),
-          ("Escalades hors délai", "1"), ("Couvertures finissant sous 30 jours", "1")],
+          ("Escalades hors délai", "1"), ("Fin de couverture", "1")],
          "À risque", "personne de disponible ne connaît ce client"),
     ],
 )  # fmt: skip
@@ -135,12 +135,12 @@ def test_the_page_shows_the_four_blocks(app_db, lang, title, headings, tiles, st
     assert [t.value for t in at.title] == [title]
     assert [h.value for h in at.subheader] == headings
     assert [(m.label, m.value) for m in at.metric] == tiles
-    overloaded, room, escalations, coverage, helpers = (d.value for d in at.dataframe)
+    overloaded, room, escalations, helpers, coverage = (d.value for d in at.dataframe)
     assert overloaded.iloc[:, 0].tolist() == ["Ann Lee"]
     assert room.iloc[:, 0].tolist() == ["Bob Ray"]
     assert escalations.iloc[:, 0].tolist() == ["b2", "b3", "b4", "b1"]
     assert escalations.iloc[1, 3] == state
-    assert escalations.iloc[:, 4].tolist() == [5.0, 0.875, 0.75, 0.25]
+    assert escalations.iloc[:, 4].tolist() == [500.0, 87.5, 75.0, 25.0]  # % of the target
     assert coverage.iloc[:, 0].tolist() == ["Dune"] and coverage.iloc[0, 2] == 14
     assert helpers.iloc[:, 2].tolist() == [nobody, "Bob Ray (50%)" if lang == "en" else
                                            "Bob Ray (50\u202f%)", nobody, helpers.iloc[1, 2]]  # fmt: skip

@@ -34,8 +34,9 @@ def tiles(view: today.Today, lang: str) -> None:
         ("today.tile.breached", formatting.count(int(states.get("breached", 0)), lang)),
         ("today.tile.coverage", ending),
     ]
+    helps = {"today.tile.coverage": t("today.help.coverage")}
     for column, (key, value) in zip(st.columns(len(counts)), counts, strict=True):
-        column.metric(t(key), value, border=True)
+        column.metric(t(key), value, border=True, help=helps.get(key))
 
 
 def grid(frame: pd.DataFrame, empty_key: str, key: str, **config) -> None:
@@ -71,13 +72,14 @@ def escalations(view: today.Today, lang: str) -> None:
             t("col.client"): frame["client"],
             t("col.priority"): frame["priority"],
             t("today.col.state"): [t(f"alerts.state.{s}") for s in frame["risk_state"]],
-            used: frame["consumed_share"].astype(float),
+            used: frame["consumed_share"].astype(float) * 100,
             t("today.col.left"): [
                 alerts.describe(row, lang)["when_text"] for _, row in frame.iterrows()
             ],
         }
     )
-    bar = st.column_config.ProgressColumn(used, min_value=0.0, max_value=1.0, format="percent")
+    # in percent, so the text reads the same in both languages; the bar is full from 100 %
+    bar = st.column_config.ProgressColumn(used, min_value=0.0, max_value=100.0, format="%.0f %%")
     grid(shown, "today.none_open", "today_escalations", **{used: bar})
 
 

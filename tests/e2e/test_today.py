@@ -24,11 +24,11 @@ GLPI = (
     [
         ("en", "Today",
          ["Do not solicit (overloaded)", "Has room", "Open escalations against their SLA",
-          "Coverage ending within 30 days", "Who knows the client and has room"],
+          "Who knows the client and has room", "Coverage ending within 30 days"],
          "Escalations breached"),
         ("fr", "Aujourd'hui",
          ["À ne pas solliciter (en surcharge)", "Disponibles", "Escalades ouvertes face à leur SLA",
-          "Couvertures qui s'achèvent dans les 30 jours", "Qui connaît le client et est disponible"],
+          "Qui connaît le client et est disponible", "Couvertures qui s'achèvent dans les 30 jours"],
          "Escalades hors délai"),
     ],
 )  # fmt: skip
