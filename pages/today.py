@@ -28,7 +28,8 @@ when = (
     if live
     else t("today.caption_day", day=formatting.day(filters.as_of, lang))
 )
-st.caption(when + " " + t("today.refreshes"))
+st.caption(when)
+st.caption(t("today.refreshes"))
 view.tiles(blocks, lang)
 
 left, right = st.columns(2)

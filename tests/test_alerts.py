@@ -143,11 +143,16 @@ def test_starttls_on_a_server_without_it_says_how_to_turn_it_off(database, smtp,
     assert "delivery.starttls" in capsys.readouterr().err
 
 
-def test_dry_run_writes_the_alert_email_and_marks_it_sent(database, tmp_path):
+def test_dry_run_writes_the_email_and_the_payload_and_marks_them_sent(database, tmp_path):
     out = tmp_path / "out"
-    assert alerts(database, "--recipient", "lead@okam.example", "--dry-run", str(out)) == 0
+    code = alerts(database, "--recipient", "lead@okam.example", "--webhook",
+                  "http://127.0.0.1:9/never-called", "--dry-run", str(out))  # fmt: skip
+    assert code == 0
     [eml] = list(out.glob("*.eml"))
     assert b"Subject: Okam SLA alerts: 8" in eml.read_bytes()
+    [payload] = list(out.glob("*.json"))
+    body = json.loads(payload.read_text(encoding="utf-8"))
+    assert {(a["ticket"], a["state"]) for a in body["alerts"]} == FIRST
     assert sent_rows(database) == FIRST
 
 

@@ -7,7 +7,9 @@ state), written only after every channel delivered.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -106,6 +108,15 @@ def post_webhook(url: str, body: dict[str, Any]) -> None:
         raise mail.DeliveryError(f"The webhook {url} refused the alerts (HTTP {code}).") from exc
     except httpx.HTTPError as exc:
         raise mail.DeliveryError(f"Could not reach the webhook {url}: {exc}") from exc
+
+
+def write_payload(body: dict[str, Any], folder: str | Path) -> Path:
+    """--dry-run: the webhook payload as a JSON file in folder instead of a POST."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"alerts-{body['evaluated_at'].replace(':', '')}.json"
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
 
 
 def alert_email(items: list[dict], now: datetime, lang: str, sender: str, recipient: str):

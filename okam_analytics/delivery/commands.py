@@ -70,24 +70,33 @@ def run_alerts(args: argparse.Namespace) -> int:
         return fail(str(exc))
     lang = language(args, cfg)
     items = alerts.alert_items(fresh, cfg["delivery"]["base_url"], now, lang)
-    files: list = []
+    files: list[str] = []
     if items:
         try:
-            if args.webhook:
-                alerts.post_webhook(args.webhook, alerts.payload(items, now, lang))
-            if args.recipient:
-                sender = cfg["delivery"]["from"]
-                files = deliver(
-                    args, cfg, [alerts.alert_email(items, now, lang, sender, args.recipient)]
-                )
+            files = send_alerts(args, cfg, items, now, lang)
         except (mail.DeliveryError, OSError) as exc:
             return fail(f"{exc} No alert was marked as sent.")
         alerts.mark_sent(con, fresh, now)
     sent = [{"ticket": i["ticket"], "source": i["source"], "state": i["state"]} for i in items]
-    emit(
-        {"evaluated_at": now.isoformat(), "new_alerts": len(items), "alerts": sent, "files": files}
-    )
+    emit({"evaluated_at": now.isoformat(), "new_alerts": len(items), "alerts": sent,
+          "files": files})  # fmt: skip
     return EXIT_OK
+
+
+def send_alerts(
+    args: argparse.Namespace, cfg: dict[str, Any], items: list[dict], now: datetime, lang: str
+) -> list[str]:
+    """Post the payload and/or e-mail the alerts (--dry-run: write them); the files written."""
+    files: list[str] = []
+    body = alerts.payload(items, now, lang)
+    if args.webhook and args.dry_run:
+        files.append(str(alerts.write_payload(body, args.dry_run)))
+    elif args.webhook:
+        alerts.post_webhook(args.webhook, body)
+    if args.recipient:
+        sender = cfg["delivery"]["from"]
+        files += deliver(args, cfg, [alerts.alert_email(items, now, lang, sender, args.recipient)])
+    return files
 
 
 def run_deliver(args: argparse.Namespace) -> int:
@@ -109,7 +118,9 @@ def run_deliver(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def pack_messages(con, cfg: dict[str, Any], args: argparse.Namespace, lang: str):
+def pack_messages(
+    con: duckdb.DuckDBPyConnection, cfg: dict[str, Any], args: argparse.Namespace, lang: str
+) -> tuple[list[EmailMessage], list[dict[str, Any]]]:
     """The client packs asked for, every one built before anything is sent."""
     span = period.resolve(con, None, args.date_from, args.date_to)
     if args.all:

@@ -133,5 +133,5 @@ def helpers_by_escalation(view: Today, lang: str, most: int = 3) -> pd.DataFrame
             for r in rows.head(most).itertuples()
         )  # fmt: skip
     frame = view.escalations[["ticket_id", "client", "priority"]].copy()
-    frame["helpers"] = frame["client"].map(names).fillna("")
+    frame["helpers"] = [names.get(client, "") for client in frame["client"]]
     return frame.reset_index(drop=True)
