@@ -60,7 +60,10 @@ def test_first_run_posts_every_ticket_at_risk_or_breached_in_one_payload(databas
         "consumed_share": 0.75, "minutes_left": 15.0, "time_left": "15m", "overdue": None,
         "link": None,
     }  # fmt: skip
-    assert a1["link"] == "https://okam.example/escalations?client=Acme&asof=2026-03-10"
+    assert (
+        a1["link"]
+        == "https://okam.example/escalations?client=Acme&asof=2026-03-10&ticket=helpdesk%3Aa1"
+    )
     b2 = next(a for a in body["alerts"] if a["ticket"] == "b2")
     assert (b2["minutes_left"], b2["overdue"], b2["time_left"]) == (-540.0, "9h 00m", None)
     assert sent_rows(database) == FIRST
@@ -166,3 +169,15 @@ def test_dry_run_writes_the_email_and_the_payload_and_marks_them_sent(database, 
 def test_bad_arguments_are_named(database, capsys, argv, code, message):
     assert cli.main(["alerts", "--db", database, *argv]) == code
     assert message in capsys.readouterr().err
+
+
+def test_data_in_the_slack_text_cannot_become_a_link_or_a_mention(con):
+    delivery_data.load(con, [("x1", "R&D <!channel>", "P1", "open", "Ann Lee",
+                              "2026-03-10 08:00", None, None, 0)])  # fmt: skip
+    from okam_analytics.delivery import alerts as delivery_alerts
+
+    frame = delivery_alerts.new_alerts(con, settings.load(con), delivery_data.NOW)
+    items = delivery_alerts.alert_items(frame, "https://okam.example", delivery_data.NOW, "en")
+    text = delivery_alerts.payload(items, delivery_data.NOW, "en")["text"]
+    assert "R&amp;D &lt;!channel&gt;" in text and "<!channel>" not in text
+    assert items[0]["client"] == "R&D <!channel>"  # the structured list keeps the data as is

@@ -105,7 +105,7 @@ def test_digest_is_one_message_with_text_and_html_naming_every_client_at_risk(da
     assert f"- {CANARY_CONSULTANT}: 125%" in overloaded
     breaches = text.split("Open escalations past their SLA")[1]
     assert "B1 · Borealis · P1" in breaches
-    assert "https://okam.example/escalations?client=Borealis&asof=2026-02-28" in breaches
+    assert "https://okam.example/escalations?client=Borealis&asof=2026-02-28&ticket=glpi%3AB1" in breaches
     assert "https://okam.example/today?asof=2026-02-28" in text
     assert 'href="https://okam.example/knowledge?asof=2026-02-28"' in html
 

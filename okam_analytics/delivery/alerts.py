@@ -37,8 +37,9 @@ def new_alerts(con: duckdb.DuckDBPyConnection, cfg: dict[str, Any], now: datetim
 
 
 def ticket_link(base_url: str, row: pd.Series, day: date) -> str:
-    """The Escalations page for the ticket's client on the as-of day."""
-    query = urlencode({"client": row["client"], "asof": day.isoformat()})
+    """The Escalations page for the ticket's client on the as-of day, the ticket's detail open."""
+    ticket = f"{row['source']}:{row['ticket_id']}"
+    query = urlencode({"client": row["client"], "asof": day.isoformat(), "ticket": ticket})
     return f"{base_url.rstrip('/')}/escalations?{query}"
 
 
@@ -94,8 +95,15 @@ def payload(items: list[dict], now: datetime, lang: str) -> dict[str, Any]:
     """The webhook body: a Slack-compatible `text` (one line per alert) and the list."""
     t = translator(lang)
     heading = t("alerts.heading", count=len(items), now=formatting.moment(now, lang))
-    lines = [f"• {item['text']} <{item['link']}|{t('alerts.view')}>" for item in items]
+    lines = [
+        f"• {slack_escape(item['text'])} <{item['link']}|{t('alerts.view')}>" for item in items
+    ]
     return {"text": "\n".join([heading, *lines]), "evaluated_at": now.isoformat(), "alerts": items}
+
+
+def slack_escape(text: str) -> str:
+    """Data as literal text in Slack's mrkdwn: &, < and > are its control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def post_webhook(url: str, body: dict[str, Any]) -> None:
