@@ -149,3 +149,62 @@ def test_the_page_shows_the_four_blocks(app_db, lang, title, headings, tiles, st
 def test_the_page_is_the_default_one(app_db):
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert [t.value for t in at.title] == ["Today"]
+
+
+def open_page(path: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_alert_link_opens_the_tickets_detail(app_db):
+    at = open_page("pages/escalations.py", asof="2026-03-09", client="Acme",
+                   ticket="helpdesk:b2")  # fmt: skip
+    assert "**Ticket b2**" in [m.value for m in at.markdown]
+
+
+def test_alerts_and_smtp_settings_are_saved_from_the_settings_page(app_db):
+    at = open_page("pages/settings.py")
+    at.number_input(key="settings_alerts_at_risk_share").set_value(80)  # edited in percent
+    at.text_input(key="settings_delivery_smtp_host").input(" mail.msp.example ")
+    at.toggle(key="settings_delivery_starttls").set_value(False)
+    at.button(key="settings_delivery_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    con = db.connect(app_db)
+    cfg = settings.load(con)
+    con.close()
+    assert cfg["alerts"]["at_risk_share"] == 0.8
+    assert (cfg["delivery"]["smtp_host"], cfg["delivery"]["starttls"]) == (
+        "mail.msp.example",
+        False,
+    )
+
+
+def test_an_out_of_range_port_is_refused_and_nothing_saved(app_db):
+    at = open_page("pages/settings.py")
+    at.number_input(key="settings_delivery_smtp_port").set_value(70000)
+    at.text_input(key="settings_delivery_smtp_host").input("mail.msp.example")
+    at.button(key="settings_delivery_save").click().run()
+    assert any("SMTP port" in e.value and "65535" in e.value for e in at.error)
+    con = db.connect(app_db)
+    assert settings.load(con)["delivery"]["smtp_host"] == "localhost"
+    con.close()
+
+
+def test_client_contacts_are_edited_in_the_clients_table(app_db):
+    at = open_page("pages/settings.py")
+    at.session_state["settings_clients"] = {
+        "edited_rows": {0: {"contacts": "it@acme.example, boss@acme.example"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="settings_clients_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    con = db.connect(app_db)
+    rows = con.execute("select client, contacts from clients where contacts is not null").fetchall()
+    con.close()
+    assert rows == [("Acme", ["it@acme.example", "boss@acme.example"])]
