@@ -11,6 +11,7 @@ st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":mater
 # Section title key -> pages (file, title key, icon, url_path). The URL path names the page in links.
 PAGES = {
     "nav.section.overview": [
+        ("pages/today.py", "nav.today", ":material/today:", "today"),
         ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
     ],
     "nav.section.analyse": [

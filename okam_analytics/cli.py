@@ -1,5 +1,5 @@
-"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7); deck,
-actions (SPEC section 12)."""
+"""The command line: import, imports, undo, report, sample, share, pdf (SPEC section 7);
+alerts, deliver, clients (SPEC section 11); deck, actions (SPEC section 12)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,9 @@ def build_parser() -> ArgumentParser:
     a.add_argument("--client")
     a.add_argument("--format", choices=["json", "csv"], default="json")
     a.add_argument("--db")
+    from okam_analytics.delivery.parsers import add_parsers  # alerts, deliver, clients
+
+    add_parsers(sub, ArgumentParser)
     return parser
 
 
@@ -134,6 +137,9 @@ COMMAND_MODULES = {
     "pdf": "okam_analytics.steering.pdf",
     "deck": "okam_analytics.steering.deck",
     "actions": "okam_analytics.steering.actions",
+    "alerts": "okam_analytics.delivery.commands",
+    "deliver": "okam_analytics.delivery.commands",
+    "clients": "okam_analytics.delivery.commands",
 }
 
 

@@ -77,7 +77,7 @@ def _open(target: str, read_only: bool, config: dict[str, Any]) -> duckdb.DuckDB
 
 
 def is_migrated(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether every table and macro of schema.sql exists in the database."""
+    """Whether every table, macro and added column of schema.sql exists in the database."""
     schema = sql_text("schema")
     wanted = set(re.findall(r"create (?:table if not exists|or replace macro) (\w+)", schema))
     present = {
@@ -87,7 +87,9 @@ def is_migrated(con: duckdb.DuckDBPyConnection) -> bool:
             " select function_name from duckdb_functions() where function_type = 'table_macro'"
         ).fetchall()
     }
-    return wanted <= present
+    added = set(re.findall(r"alter table (\w+) add column if not exists (\w+)", schema))
+    columns = set(con.execute("select table_name, column_name from duckdb_columns()").fetchall())
+    return wanted <= present and added <= columns
 
 
 def memory_limit_of(con: duckdb.DuckDBPyConnection) -> str | None:

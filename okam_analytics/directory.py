@@ -6,6 +6,7 @@ and writes nothing when a row is wrong, returning the problems as (text key, val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,10 +20,11 @@ CONSULTANT_COLUMNS = [
     "consultant", "team", "role", "weekly_capacity_hours", "active_from", "active_to",
 ]  # fmt: skip
 ALIAS_COLUMNS = ["alias", "consultant"]
-CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier", "target_knowers"]
+CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier", "target_knowers", "contacts"]
 HOURS_IN_WEEK = 168
 HOURS_IN_MONTH = 744
 MAX_TARGET_KNOWERS = 20  # as the Settings page's limit of knowledge.target_knowers
+EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
 
 
 def consultants(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -36,8 +38,11 @@ def aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def clients(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every client: CLIENT_COLUMNS, by name."""
-    return db.query_df(con, "clients_directory")
+    """Every client: CLIENT_COLUMNS, by name; contacts as text ("a@x.com, b@y.com") or None."""
+    frame = db.query_df(con, "clients_directory")
+    texts = [contacts_text(c) for c in frame["contacts"]]
+    frame["contacts"] = pd.Series(texts, index=frame.index, dtype=object)
+    return frame
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -158,7 +163,7 @@ def save_aliases(
 
 
 def prepare_clients(frame: pd.DataFrame) -> pd.DataFrame:
-    """The edited clients table with clean values in CLIENT_COLUMNS."""
+    """The edited clients table with clean values in CLIENT_COLUMNS (contacts as lists)."""
     edited = frame.reindex(columns=CLIENT_COLUMNS)
     return pd.DataFrame(
         {
@@ -166,22 +171,27 @@ def prepare_clients(frame: pd.DataFrame) -> pd.DataFrame:
             "contract_hours_per_month": clean_number(edited["contract_hours_per_month"]),
             "sla_tier": clean_text(edited["sla_tier"]),
             "target_knowers": clean_number(edited["target_knowers"]),
+            "contacts": [parse_contacts(text) for text in edited["contacts"]],
         }
     )
 
 
 def check_clients(edited: pd.DataFrame) -> list[Message]:
     """Problems of a cleaned clients table: blank or repeated names, hours outside 0-744, a
-    knower target that is not a whole number from 1 to 20."""
+    knower target that is not a whole number from 1 to 20, contacts that are not e-mail
+    addresses."""
     problems = _names_problems(edited["client"], "client")
     problems += _range_problems(edited, "contract_hours_per_month", "client", HOURS_IN_MONTH)
     target = edited["target_knowers"]
     wrong = target.notna() & ((target < 1) | (target > MAX_TARGET_KNOWERS) | (target % 1 != 0))
-    return problems + [
+    problems += [
         ("directory.error.target", {"name": row.client, "value": row.target_knowers,
                                     "high": MAX_TARGET_KNOWERS})
         for row in edited[wrong].itertuples()
     ]  # fmt: skip
+    for client, contacts in zip(edited["client"], edited["contacts"], strict=True):
+        problems += contact_problems(client, contacts or [])
+    return problems
 
 
 def save_clients(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[Message]:
@@ -191,6 +201,41 @@ def save_clients(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[Me
     if not problems:
         edited["target_knowers"] = edited["target_knowers"].astype("Int64")
         _write(con, "clients_save", edited_clients=edited)
+    return problems
+
+
+def contacts_text(contacts: Any) -> str | None:
+    """A contacts list as the text the Settings page edits ("a@x.com, b@y.com")."""
+    if contacts is None or pd.api.types.is_scalar(contacts):  # NULL reads as None, NaN or NA
+        return None
+    return ", ".join(str(c) for c in contacts) or None
+
+
+def parse_contacts(text: Any) -> list[str] | None:
+    """Addresses separated by commas, semicolons, spaces or lines; None when blank."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None
+    parts = [p.strip() for p in re.split(r"[,;\s]+", str(text))]
+    unique = list(dict.fromkeys(p for p in parts if p))
+    return unique or None
+
+
+def contact_problems(client: str | None, contacts: Iterable[str]) -> list[Message]:
+    """One message per contact that is not an e-mail address (name@domain.tld)."""
+    return [
+        ("directory.error.contact", {"name": client, "value": address})
+        for address in contacts
+        if not EMAIL.fullmatch(address)
+    ]
+
+
+def set_contacts(con: duckdb.DuckDBPyConnection, client: str, contacts: list[str]) -> list[Message]:
+    """Replace one known client's pack contacts (an empty list clears them)."""
+    if client not in set(clients(con)["client"]):
+        return [("directory.error.unknown_client", {"name": client})]
+    problems = contact_problems(client, contacts)
+    if not problems:
+        db.execute(con, "client_contacts_save", client=client, contacts=contacts or None)
     return problems
 
 

@@ -93,6 +93,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("steering.company_name", "", str, "Company name on the steering deck's slides."),
     Setting("steering.logo_path", None, (str, type(None)), "PNG/JPEG logo for the deck."),
     Setting("steering.accent_color", "#2F5D8A", str, "Deck accent colour, #RRGGBB."),
+    # --- Today page, alerts and delivery (SPEC 11) ---
+    Setting("alerts.at_risk_share", 0.75, NUMBER, "Share of an SLA target that makes it at risk."),
+    Setting("delivery.smtp_host", "localhost", str, "SMTP server that sends the e-mails."),
+    Setting("delivery.smtp_port", 587, int, "Port of the SMTP server."),
+    Setting("delivery.smtp_user", "", str, "SMTP login (blank: no login)."),
+    Setting(
+        "delivery.smtp_password_env",
+        "OKAM_SMTP_PASSWORD",
+        str,
+        "Environment variable holding the SMTP password.",
+    ),
+    Setting("delivery.from", "okam@localhost", str, "Sender address of the e-mails."),
+    Setting("delivery.starttls", True, bool, "Upgrade the SMTP connection with STARTTLS."),
+    Setting(
+        "delivery.base_url", "http://localhost:8501", str, "Address of the dashboard in links."
+    ),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -129,6 +145,10 @@ def validate(key: str, value: Any) -> Any:
         raise SettingsError("Setting 'privacy.consultant_names' must be full, initials or hidden.")
     if key == "steering.accent_color" and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         raise SettingsError(f"Setting 'steering.accent_color' must be #RRGGBB, not {value!r}.")
+    if key == "alerts.at_risk_share" and not 0 < value < 1:
+        raise SettingsError("Setting 'alerts.at_risk_share' must be between 0 and 1 (e.g. 0.75).")
+    if key == "delivery.smtp_port" and not 0 < value < 65536:
+        raise SettingsError("Setting 'delivery.smtp_port' must be a port from 1 to 65535.")
     return value
 
 

@@ -21,7 +21,18 @@ from okam_analytics import db, settings
 from okam_analytics.metrics import calendar, escalations
 
 Message = tuple[str, dict[str, Any]]
-SECTIONS = ("knowledge", "coverage", "workload", "escalation", "calendar", "privacy", "ui", "steering")
+SECTIONS = (
+    "knowledge",
+    "coverage",
+    "workload",
+    "escalation",
+    "calendar",
+    "privacy",
+    "ui",
+    "steering",
+    "alerts",
+    "delivery",
+)
 PRIORITIES = ("P1", "P2", "P3", "P4")
 PRIVACY_CHOICES = ("full", "initials", "hidden")
 # inclusive (low, high) of each number; None = no upper bound
@@ -38,6 +49,8 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "workload.busy_threshold": (0.1, 5),
     "coverage.plan_weeks": (1, 52),
     "coverage.budget_share": (0, 1),
+    "alerts.at_risk_share": (0.05, 0.99),
+    "delivery.smtp_port": (1, 65535),
 }
 WINDOW = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 SLA_COLUMNS = ["priority", "response_minutes", "resolution_minutes", "clock"]

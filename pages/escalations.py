@@ -38,6 +38,7 @@ with st.spinner(t("page.computing")):
         agreement = data.cached_call(scope.source_agreement, *within)
 
 view.tiles(head, lang)
+view.linked_ticket(lang)
 if not head["tickets"]:
     st.info(t("escalations.none"))
 else:

@@ -12,8 +12,8 @@ from okam_analytics.ui import directory_form as tables
 from okam_analytics.ui import settings_form as forms
 from okam_analytics.ui.text import t
 
-TABS = ["knowledge", "workload", "escalation", "calendar", "privacy", "steering", "consultants",
-        "aliases", "clients"]  # fmt: skip
+TABS = ["knowledge", "workload", "escalation", "calendar", "privacy", "steering", "delivery",
+        "consultants", "aliases", "clients"]  # fmt: skip
 
 con = data.cursor()
 cfg = settings.load(con)

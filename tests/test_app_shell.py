@@ -16,6 +16,7 @@ from okam_analytics.ui import data, render, state
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [  # file, English title, French title
+    ("pages/today.py", "Today", "Aujourd'hui"),
     ("pages/overview.py", "Overview", "Vue d'ensemble"),
     ("pages/knowledge.py", "Knowledge", "Connaissances"),
     ("pages/workload.py", "Workload", "Charge de travail"),
@@ -60,7 +61,7 @@ def test_app_runs_on_an_empty_database(tmp_path, monkeypatch, navigation_v2) -> 
     monkeypatch.setenv("OKAM_SAMPLE_DIR", str(tmp_path / "no-sample"))
     at = run_app()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Overview"]
+    assert [t.value for t in at.title] == ["Today"]
     assert any("No sample data found" in box.value for box in at.info)
     assert set(at.query_params) == {"from", "to", "asof", "lang"}
 
@@ -99,7 +100,7 @@ def test_query_params_restore_the_filters(app_db) -> None:
     assert at.sidebar.multiselect(key="sidebar_clients").value == ["Globex", "Acme"]
     assert at.sidebar.multiselect(key="sidebar_teams").value == ["Network"]
     assert at.sidebar.radio(key="sidebar_lang").value == "fr"
-    assert [t.value for t in at.title] == ["Vue d'ensemble"]
+    assert [t.value for t in at.title] == ["Aujourd'hui"]
     assert at.session_state[state.FILTERS_KEY] == state.Filters(
         date(2026, 1, 1),
         date(2026, 1, 31),
@@ -130,7 +131,7 @@ def test_query_params_restore_the_filters(app_db) -> None:
 def test_invalid_url_values_fall_back_with_a_warning(app_db, query, warning_part, expected) -> None:
     at = run_app(query)
     assert not at.exception
-    assert [t.value for t in at.title] == ["Overview"]
+    assert [t.value for t in at.title] == ["Today"]
     warnings = " ".join(w.value.replace("\\", "") for w in at.warning)
     assert warning_part in warnings
     for key, value in expected.items():
@@ -315,5 +316,5 @@ def test_both_catalogues_have_the_same_keys_and_the_shell_keys() -> None:
     used = set()
     for name in shell:
         used |= set(re.findall(r'"((?:nav|sidebar|url|ui)\.[a-z_.]+)"', (REPO / name).read_text()))
-    assert "nav.overview" in used
+    assert {"nav.today", "nav.overview"} <= used
     assert sorted(key for key in used if key not in english) == []

@@ -53,7 +53,7 @@ def test_open_access_says_so(app) -> None:
     at = app.run()
     assert not at.exception
     assert any("Open access (local use)" in box.value for box in at.sidebar.info)
-    assert [t.value for t in at.title] == ["Overview"]
+    assert [t.value for t in at.title] == ["Today"]
 
 
 def test_password_gate(app, monkeypatch) -> None:
@@ -84,7 +84,7 @@ def test_password_from_secrets_wins(app, monkeypatch) -> None:
     assert "Wrong password." in [e.value for e in at.error]
     at.text_input(key="auth_password").input(PASSWORD)
     at.button[0].click().run()
-    assert [t.value for t in at.title] == ["Overview"]
+    assert [t.value for t in at.title] == ["Today"]
 
 
 def test_oidc_configured_shows_the_sign_in_button(app) -> None:

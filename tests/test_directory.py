@@ -66,6 +66,7 @@ def test_tables_read_in_name_order(people) -> None:
         "contract_hours_per_month": 20.0,
         "sla_tier": "gold",
         "target_knowers": None,
+        "contacts": None,
     }
     assert directory.aliases(people).empty
 
@@ -178,9 +179,12 @@ def test_client_contract_hours_are_saved(people) -> None:
     edited.loc[1, "contract_hours_per_month"] = None
     edited.loc[1, "target_knowers"] = 3
     assert directory.save_clients(people, edited) == []
-    assert people.execute("select * from clients order by client").fetchall() == [
-        ("Acme", 12.5, "silver", None),
-        ("Globex", None, "gold", 3),
+    assert people.execute(
+        "select client, contract_hours_per_month, sla_tier, target_knowers, contacts"
+        " from clients order by client"
+    ).fetchall() == [
+        ("Acme", 12.5, "silver", None, None),
+        ("Globex", None, "gold", 3, None),
     ]
 
 
@@ -219,3 +223,47 @@ def test_an_edit_changes_the_data_version(people, change) -> None:
     before = db.data_version(people)
     people.execute(change)
     assert db.data_version(people) != before
+
+
+def test_client_contacts_are_saved_as_lists_and_shown_as_text(people) -> None:
+    edited = directory.clients(people)
+    edited.loc[0, "contacts"] = " it@acme.example; boss@acme.example ,it@acme.example"
+    assert directory.save_clients(people, edited) == []
+    assert people.execute("select contacts from clients order by client").fetchall() == [
+        (["it@acme.example", "boss@acme.example"],),
+        (None,),
+    ]
+    assert directory.clients(people)["contacts"].tolist() == [
+        "it@acme.example, boss@acme.example",
+        None,
+    ]
+
+
+def test_a_contact_that_is_no_address_is_refused_and_nothing_saved(people) -> None:
+    edited = directory.clients(people)
+    edited.loc[0, "contacts"] = "it@acme.example, not-an-address"
+    edited.loc[1, "sla_tier"] = "bronze"
+    assert directory.save_clients(people, edited) == [
+        ("directory.error.contact", {"name": "Acme", "value": "not-an-address"})
+    ]
+    assert people.execute("select sla_tier, contacts from clients order by client").fetchall() == [
+        (None, None),
+        ("gold", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts", "problems", "stored"),
+    [
+        ("Globex", ["a@globex.example"], [], ["a@globex.example"]),
+        ("Globex", [], [], None),
+        ("Initech", ["a@initech.example"],
+         [("directory.error.unknown_client", {"name": "Initech"})], None),
+        ("Globex", ["a@globex"], [("directory.error.contact", {"name": "Globex",
+                                                               "value": "a@globex"})], None),
+    ],
+)  # fmt: skip
+def test_set_contacts_of_one_client(people, client, contacts, problems, stored) -> None:
+    assert directory.set_contacts(people, client, contacts) == problems
+    row = people.execute("select contacts from clients where client = 'Globex'").fetchall()
+    assert row == [(stored,)]

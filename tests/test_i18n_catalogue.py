@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s), 16 
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [
-    "overview", "knowledge", "workload", "escalations", "client", "import", "settings", "coverage",
+    "today", "overview", "knowledge", "workload", "escalations", "client", "import", "settings",
+    "coverage",
 ]  # fmt: skip
 # The same word in both languages (checked by value, so a new identical text must be added here)
 SAME_IN_BOTH = {

@@ -244,3 +244,20 @@ create table if not exists action_items (
     done_at timestamp,
     check ((status = 'done') = (done_at is not null))
 );
+
+-- ---------------------------------------------------------------------------------------
+-- Today page, alerts and delivery (SPEC 11)
+-- ---------------------------------------------------------------------------------------
+
+-- The e-mail addresses that receive a client's steering pack (null: none). Added to files
+-- made before this column existed.
+alter table clients add column if not exists contacts varchar[];
+
+-- One row per SLA alert delivered: a ticket is alerted once per state (at_risk, breached).
+create table if not exists sent_alerts (
+    source varchar not null,
+    ticket_id varchar not null,
+    state varchar not null,
+    sent_at timestamp not null,
+    primary key (source, ticket_id, state)
+);

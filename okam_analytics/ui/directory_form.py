@@ -111,6 +111,8 @@ def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
                 t("settings.col.target_knowers"), min_value=1, max_value=20, step=1, format="%d",
                 help=t("settings.col.target_knowers_help"),
             ),
+            "contacts": column.TextColumn(t("settings.col.contacts"),
+                                          help=t("settings.col.contacts_help")),
         },
     )  # fmt: skip
     save_button(CLIENTS, lambda: directory.save_clients(con, edited), "settings.saved_clients")

@@ -121,6 +121,13 @@ def ticket_detail(source: str, ticket_id: str, lang: str) -> None:
         st.dataframe(fields, hide_index=True, width="stretch", height=height)
 
 
+def linked_ticket(lang: str) -> None:
+    """The ticket named by the URL's `ticket=SOURCE:ID` (links of SLA alerts and digests)."""
+    source, _, ticket_id = (st.query_params.get("ticket") or "").partition(":")
+    if source and ticket_id:
+        ticket_detail(source, ticket_id, lang)
+
+
 def open_section(open_frame: pd.DataFrame, lang: str) -> None:
     """Open escalations by age bucket; clicking a bar keeps that bucket in the table."""
     left, right = st.columns([2, 3])

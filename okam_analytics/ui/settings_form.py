@@ -23,7 +23,8 @@ FLASH = "settings__flash"
 WHOLE_NUMBERS = {"knowledge.half_life_days", "knowledge.window_days", "knowledge.target_knowers",
                  "knowledge.active_days"}  # fmt: skip
 STEPS = {"knowledge.min_share": 0.05, "workload.overload_threshold": 0.05,
-         "workload.busy_threshold": 0.05, "coverage.budget_share": 0.05}  # fmt: skip
+         "workload.busy_threshold": 0.05, "coverage.budget_share": 0.05,
+         "alerts.at_risk_share": 0.05}  # fmt: skip
 # Shares stored as fractions (0.90), edited as percentages (90): what a manager writes.
 PERCENTS = set(STEPS)
 Values = tuple[dict[str, Any], list[edit.Message]]
@@ -224,6 +225,20 @@ def steering_form(cfg: dict) -> Values:
     return values | {"steering.accent_color": accent.upper()}, []
 
 
+def delivery_form(cfg: dict) -> Values:
+    """The at-risk share of the SLA alerts and the SMTP server of the e-mails."""
+    values = fields(cfg, ["alerts.at_risk_share", "delivery.smtp_port"], per_row=2)
+    texts = ["delivery.smtp_host", "delivery.smtp_user", "delivery.smtp_password_env",
+             "delivery.from", "delivery.base_url"]  # fmt: skip
+    for start in range(0, len(texts), 2):
+        for column, key in zip(st.columns(2), texts[start : start + 2], strict=False):
+            values[key] = column.text_input(label(key), current(cfg, key), key=widget(key),
+                                            help=helptext(key)).strip()  # fmt: skip
+    key = "delivery.starttls"
+    values[key] = st.toggle(label(key), current(cfg, key), key=widget(key), help=helptext(key))
+    return values, []
+
+
 FORMS: dict[str, tuple[tuple[str, ...], Callable[[dict], Values]]] = {
     "knowledge": (("knowledge", "coverage"), knowledge_form),
     "workload": (("workload",), workload_form),
@@ -231,6 +246,7 @@ FORMS: dict[str, tuple[tuple[str, ...], Callable[[dict], Values]]] = {
     "calendar": (("calendar",), calendar_form),
     "privacy": (("privacy", "ui"), privacy_form),
     "steering": (("steering",), steering_form),
+    "delivery": (("alerts", "delivery"), delivery_form),
 }
 
 

@@ -127,6 +127,7 @@ def running_app(work: Path, log_name: str, with_sample: bool = True) -> Iterator
     port = free_port()
     env = {**os.environ, "OKAM_DB": str(work / "okam.duckdb"), "OKAM_SAMPLE_DIR": str(sample)}
     env["OKAM_SECRET"] = E2E_SHARE_SECRET
+    env["OKAM_TODAY_REFRESH_SECONDS"] = "2"  # the Today page notices new data within seconds
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
     with log.open("w") as out:

@@ -58,7 +58,7 @@ def test_a_french_link_opens_in_french_and_the_switch_keeps_the_filters(
 
 def test_overview_screenshots_in_both_languages(page: Page, screenshots: Path) -> None:
     for lang, title in (("fr", "Vue d'ensemble"), ("en", "Overview")):
-        open_app(page, f"/?lang={lang}")
+        open_app(page, f"/overview?lang={lang}")
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         caption = page.get_by_text(re.compile("Situation (à la fin du|at the end of)"))
         if lang == "fr":

@@ -37,7 +37,7 @@ def test_upload_shows_the_detection_and_loads(
     page: Page, fresh_app_server: str, screenshots: Path
 ) -> None:
     page.goto(fresh_app_server)
-    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible(timeout=120_000)
     wait_idle(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Import").click()
     expect(page.locator(UPLOAD_INPUT)).to_be_attached()

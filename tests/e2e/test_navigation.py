@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 PAGES = [  # navigation title, url path
+    ("Today", "today"),
     ("Overview", "overview"),
     ("Knowledge", "knowledge"),
     ("Workload", "workload"),
@@ -83,7 +84,7 @@ def test_every_page_renders_without_exception(page: Page, screenshots: Path) -> 
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         wait_idle(page)
         assert page.locator(EXCEPTION).count() == 0, f"exception on {title}"
-        if url_path != "overview":  # the default page lives at "/"
+        if url_path != "today":  # the default page lives at "/"
             assert urlsplit(page.url).path == f"/{url_path}"
         # The filters follow the manager from page to page in the URL.
         expect(page).to_have_url(re.compile(r"[?&]asof=\d{4}-\d\d-\d\d"))

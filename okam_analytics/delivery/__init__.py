@@ -1,0 +1,1 @@
+"""Alerts, the digest and client packs: messages, SMTP, webhooks (SPEC 11)."""
