@@ -13,6 +13,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -116,7 +117,7 @@ class DeckTemplate:
             run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
             paragraph.space_after = Pt(size * 0.6)
             if align_right:
-                paragraph.alignment = 3  # PP_ALIGN.RIGHT
+                paragraph.alignment = PP_ALIGN.RIGHT
         return box
 
     def table(self, slide, frame: pd.DataFrame, left, top, width, widths=None, size: int = 12):
