@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import db, sample, settings
-from okam_analytics.metrics import coverage, coverage_plan
+from okam_analytics.metrics import coverage, coverage_plan, knowledge
 from okam_analytics.ui import data
 
 pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s)
@@ -122,3 +122,29 @@ def test_french_page(app):
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["xaxis"]["title"]["text"] == "Jours couverts sans nouveau travail"
     assert "Apprenant" in at.dataframe[1].value.columns
+
+
+@pytest.mark.parametrize(("weeks", "budget_share"), [(8, 0.1), (12, 0.3), (2, 0.5)])
+def test_logging_the_plan_brings_each_fully_staffed_client_to_target(app, weeks, budget_share):
+    """On the sample: insert the plan's hours as time entries (equal parts on the horizon's
+    working days); at E every client whose slots are all filled has its target of knowers."""
+    con = data.cursor()
+    cfg = settings.load(con)
+    plan = coverage_plan.coverage_plan(con, cfg, LATEST, weeks, budget_share)
+    span = coverage_plan.horizon(cfg, LATEST, weeks)
+    staffed = plan.groupby("client")["learner"].apply(lambda s: s.notna().all())
+    assert staffed.any()
+    con.begin()
+    try:
+        for row in plan.dropna(subset=["learner"]).itertuples():
+            con.executemany(
+                "insert into time_entries (source, entry_key, work_date, consultant, client,"
+                " hours, is_absence, import_id) values ('plan', ?, ?, ?, ?, ?, false, 0)",
+                [(f"{row.client}|{row.learner}|{day}", day, row.learner, row.client,
+                  row.hours / len(span.working_days)) for day in span.working_days],
+            )  # fmt: skip
+        after = knowledge.redundancy_by_client(con, cfg, span.end_date).set_index("client")
+    finally:
+        con.rollback()
+    clients = staffed[staffed].index
+    assert (after.loc[clients, "knowers"] >= 2).all(), after.loc[clients, "knowers"]
