@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+import delivery_data
+import mail_server
 import pytest
 from werkzeug import Response
 
 from okam_analytics import cli, db, settings
-from tests import delivery_data, mail_server
 
 FIRST = {("a1", "at_risk"), ("a2", "breached"), ("a3", "breached"), ("a4", "at_risk"),
          ("b1", "at_risk"), ("b2", "breached"), ("b3", "breached"), ("b4", "at_risk")}  # fmt: skip

@@ -15,12 +15,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import mail_server
 import pytest
 from client_data import CANARY, CANARY_CONSULTANT, fill
 from pypdf import PdfReader
 
 from okam_analytics import cli, db, settings
-from tests import mail_server
 
 LABS = "R&D <Labs>"
 
@@ -109,6 +109,8 @@ def test_digest_is_one_message_with_text_and_html_naming_every_client_at_risk(da
         "https://okam.example/escalations?client=Borealis&asof=2026-02-28&ticket=glpi%3AB1"
         in breaches
     )
+    # the canary's two knowers stay above the floor for more than 30 days: none ends
+    assert "Coverage ending within 30 days:\r\n  - None" in text
     assert "https://okam.example/today?asof=2026-02-28" in text
     assert 'href="https://okam.example/knowledge?asof=2026-02-28"' in html
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import delivery_data
 import pytest
 
 from okam_analytics import settings
 from okam_analytics.metrics import sla_risk
-from tests import delivery_data
 
 
 @pytest.fixture

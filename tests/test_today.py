@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import delivery_data
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from okam_analytics import db, settings
 from okam_analytics.delivery import today
-from tests import delivery_data
 
 REPO = Path(__file__).resolve().parents[1]
 MONDAY = date(2026, 3, 9)

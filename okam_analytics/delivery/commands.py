@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from okam_analytics import db, directory, settings
-from okam_analytics.delivery import alerts, client_pack, digest, mail, today
+from okam_analytics.delivery import alerts, mail, today
 from okam_analytics.i18n import translate
 from okam_analytics.metrics import period
 
@@ -101,6 +101,8 @@ def send_alerts(
 
 def run_deliver(args: argparse.Namespace) -> int:
     """`okam deliver digest|client-pack ...`."""
+    from okam_analytics.delivery import digest  # PDF and chart modules: only for deliver
+
     try:
         con = db.connect(args.db)
         cfg = settings.load(con)
@@ -122,6 +124,8 @@ def pack_messages(
     con: duckdb.DuckDBPyConnection, cfg: dict[str, Any], args: argparse.Namespace, lang: str
 ) -> tuple[list[EmailMessage], list[dict[str, Any]]]:
     """The client packs asked for, every one built before anything is sent."""
+    from okam_analytics.delivery import client_pack
+
     span = period.resolve(con, None, args.date_from, args.date_to)
     if args.all:
         if args.recipient:
