@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
-from okam_analytics import settings
+from okam_analytics import db, settings
 from okam_analytics.metrics import coverage_progress
 
 A = date(2026, 6, 30)
@@ -58,3 +59,18 @@ def test_saving_again_on_the_same_day_replaces_the_plan(con):
         ["Y", "L2", 0.0, 0.0]
     ]
     assert got["plan_end_on"].tolist() == [date(2026, 8, 25)]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_file_from_before_coverage_is_migrated(tmp_path, read_only):
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute(db.sql_text("schema"))
+    old.execute("drop table coverage_plan_assignments")
+    old.execute("alter table clients drop column target_knowers")
+    old.execute("insert into clients values ('Acme', 10, 'gold')")
+    old.close()
+    con = db.connect(path, read_only=read_only)
+    assert con.execute("select * from clients").fetchall() == [("Acme", 10.0, "gold", None)]
+    assert coverage_progress.saved_plan_days(con) == []
+    con.close()
