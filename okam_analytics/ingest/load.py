@@ -28,6 +28,7 @@ CHUNK_LINES = 500_000
 IMPORT_MEMORY_LIMIT = "512MB"
 PRIVATE_WRITE_LIMIT = "256MB"
 Progress = Callable[[float, str], None] | None
+Within = Callable[[duckdb.DuckDBPyConnection, int], None] | None
 
 TICKET_VERSION_COLUMNS = [
     "ticket_id", "client", "title", "category", "priority", "priority_raw", "status",
@@ -187,14 +188,14 @@ def recompute(con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None) 
 
 
 def write_import(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, progress: Progress = None
+    con: duckdb.DuckDBPyConnection, plan: ImportPlan, progress: Progress = None, within: Within = None
 ) -> int:
     """Everything of one file in one transaction; return the new import_id."""
     report = progress or (lambda fraction, message: None)
     patterns = settings.load(con)["workload"]["absence_patterns"]
     con.execute(db.sql_text("ingest_main_macros"))
     with import_budget(con, plan.private):
-        return _write_import(con, plan, patterns, report)
+        return _write_import(con, plan, patterns, report, within)
 
 
 @contextmanager
@@ -219,7 +220,11 @@ def import_budget(
 
 
 def _write_import(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, patterns: list[str], report: Callable
+    con: duckdb.DuckDBPyConnection,
+    plan: ImportPlan,
+    patterns: list[str],
+    report: Callable,
+    within: Within = None,
 ) -> int:
     con.begin()
     try:
@@ -238,6 +243,8 @@ def _write_import(
         else:
             recompute(con, plan.kind, import_id)
         write_names(con, plan, import_id)
+        if within is not None:
+            within(con, import_id)
         con.commit()
     except BaseException:
         con.rollback()

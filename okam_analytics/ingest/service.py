@@ -267,8 +267,11 @@ def load(
     plan: ImportPlan,
     accept_rejects: bool = False,
     progress: loader.Progress = None,
+    within: loader.Within = None,
 ) -> ImportResult:
-    """Write an inspected file (one transaction), or say why not: unchanged or refused."""
+    """Write an inspected file (one transaction), or say why not: unchanged or refused.
+
+    `within(con, import_id)` runs inside that transaction (a sync stores its cursor there)."""
     result = ImportResult(None, "refused", plan.rows_read, 0, plan.rows_rejected)
     if plan.refused or plan.private is None:
         result.errors = [plan.refused or "The file was not inspected."]
@@ -283,7 +286,7 @@ def load(
         if plan.rows_rejected and not accept_rejects:
             result.errors = _reject_errors(plan)
             return result
-        import_id = loader.write_import(con, plan, progress)
+        import_id = loader.write_import(con, plan, progress, within)
     return ImportResult(import_id, "loaded", plan.rows_read, plan.rows_loadable, plan.rows_rejected)
 
 

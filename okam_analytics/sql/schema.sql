@@ -207,3 +207,21 @@ create or replace macro open_tickets_by_consultant(as_of, priorities, include_re
       and not (resolved_at is null and closed_at is null
                and coalesce(status, 'open') in ('resolved', 'closed'))
     group by assignee;
+
+-- ===== Live data: connections to the tools' APIs (SPEC 10) =====
+-- One row per named source. secret_env names the environment variable (or secrets.toml key)
+-- holding the token: the token itself is never stored. cursor is where the next sync
+-- starts, written in the same transaction as the rows it follows.
+create table if not exists connections (
+    name varchar primary key,
+    type varchar not null,
+    base_url varchar not null,
+    options json,
+    secret_env varchar not null,
+    cursor varchar,
+    last_sync_at timestamp,
+    last_status varchar,           -- loaded | unchanged | failed
+    last_rows integer,
+    last_error varchar,
+    last_import_id integer
+);
