@@ -22,7 +22,7 @@ def add(con: duckdb.DuckDBPyConnection, connection: Connection) -> None:
     db.execute(
         con,
         "connection_add",
-        name=connection.name,
+        connection=connection.name,
         type=connection.type,
         base_url=connection.base_url,
         options=json.dumps(connection.options, sort_keys=True),
@@ -66,7 +66,7 @@ def get(con: duckdb.DuckDBPyConnection, name: str, missing_ok: bool = False) -> 
 def remove(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Forget a connection; the imports it made stay in the history."""
     get(con, name)
-    db.execute(con, "connection_remove", name=name)
+    db.execute(con, "connection_remove", connection=name)
 
 
 def record_synced(
@@ -81,7 +81,7 @@ def record_synced(
     db.execute(
         con,
         "connection_synced",
-        name=name,
+        connection=name,
         cursor=cursor,
         at=datetime.now().replace(microsecond=0),
         status=status,
@@ -93,5 +93,9 @@ def record_synced(
 def record_failed(con: duckdb.DuckDBPyConnection, name: str, error: str) -> None:
     """A failed sync's message; the cursor is left as it was."""
     db.execute(
-        con, "connection_failed", name=name, at=datetime.now().replace(microsecond=0), error=error
+        con,
+        "connection_failed",
+        connection=name,
+        at=datetime.now().replace(microsecond=0),
+        error=error,
     )

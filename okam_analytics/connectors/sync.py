@@ -21,7 +21,7 @@ import tenacity
 from okam_analytics import db, settings
 from okam_analytics.connectors import module, store
 from okam_analytics.connectors.base import Batch, Connection, Context, Fetched, read_secret
-from okam_analytics.connectors.http import SyncError
+from okam_analytics.connectors.http import Api, SyncError
 from okam_analytics.ingest import service
 
 # How long a sync waits for the database file when another program is writing it.
@@ -96,15 +96,13 @@ def stage(connection: Connection, batches: list[Batch]) -> list[service.ImportPl
 
 
 def fetch(
-    connection: Connection, token: str, cursor: str | None, since: datetime | None, zone: ZoneInfo
-) -> tuple[Fetched, int]:
-    """Read the API (no database open): the batches with the new cursor, and the requests made."""
-    api = module(connection.type).client(connection, token)
+    api: Api, connection: Connection, cursor: str | None, since: datetime | None, zone: ZoneInfo
+) -> Fetched:
+    """Read the API (no database open): the batches and the new cursor."""
     try:
-        fetched = module(connection.type).fetch(Context(api, connection, cursor, since, zone))
+        return module(connection.type).fetch(Context(api, connection, cursor, since, zone))
     finally:
         api.close()
-    return fetched, api.requests
 
 
 def write(
@@ -163,7 +161,11 @@ def sync_one(
         cursor = None if (full or since) else connection.cursor
         start = start_of(since, zone) if since else None
         secrets.append(read_secret(connection.secret_env))
-        fetched, outcome.requests = fetch(connection, secrets[0], cursor, start, zone)
+        api = module(connection.type).client(connection, secrets[0])
+        try:
+            fetched = fetch(api, connection, cursor, start, zone)
+        finally:
+            outcome.requests = api.requests
         plans = stage(connection, fetched.batches)
         requests = outcome.requests
         outcome = write(path, connection, plans, fetched.cursor)

@@ -51,6 +51,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 STAMPS = {"Created at": ("ticket", "created_at"), "Updated at": ("ticket", "updated_at")}
 HEADERS = list(COLUMNS) + list(STAMPS) + ["Solved at"]
+# the API's lower-case values as the export writes them
+EXPORT_WORDS = {"hold": "On-hold", "na": "-"}
+WORDED = ("Ticket type", "Priority", "Status")
 
 
 def client(connection: Connection, token: str) -> Api:
@@ -83,6 +86,9 @@ def row(ticket: dict[str, Any], metrics: dict[str, Any], page: dict[str, Any], z
     for column, (record, path) in STAMPS.items():
         line[column] = local_text(parse_utc(dig(records[record], path)), zone)
     line["Solved at"] = local_text(parse_utc(metrics.get("solved_at")), zone)
+    for column in WORDED:
+        word = line[column]
+        line[column] = EXPORT_WORDS.get(word, word.capitalize()) if word else word
     return line
 
 

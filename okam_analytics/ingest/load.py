@@ -188,7 +188,10 @@ def recompute(con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None) 
 
 
 def write_import(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, progress: Progress = None, within: Within = None
+    con: duckdb.DuckDBPyConnection,
+    plan: ImportPlan,
+    progress: Progress = None,
+    within: Within = None,
 ) -> int:
     """Everything of one file in one transaction; return the new import_id."""
     report = progress or (lambda fraction, message: None)

@@ -1,3 +1,3 @@
--- A new connection. Params: $name, $type, $base_url, $options (JSON text), $secret_env.
+-- A new connection. Params: $connection, $type, $base_url, $options (JSON text), $secret_env.
 insert into connections (name, type, base_url, options, secret_env)
-values ($name, $type, $base_url, $options::json, $secret_env)
+values ($connection, $type, $base_url, $options::json, $secret_env)

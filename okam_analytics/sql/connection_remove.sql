@@ -1,2 +1,2 @@
--- Forget a connection (its imports stay, each undoable). Params: $name.
-delete from connections where name = $name
+-- Forget a connection (its imports stay, each undoable). Params: $connection.
+delete from connections where name = $connection

@@ -1,4 +1,4 @@
--- A sync that read the API: its cursor and result. Params: $name, $cursor, $at, $status,
+-- A sync that read the API: its cursor and result. Params: $connection, $cursor, $at, $status,
 -- $rows, $import_id.
 update connections
 set cursor = $cursor,
@@ -7,4 +7,4 @@ set cursor = $cursor,
     last_rows = $rows,
     last_error = null,
     last_import_id = coalesce($import_id, last_import_id)
-where name = $name
+where name = $connection
