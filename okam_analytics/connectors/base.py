@@ -40,6 +40,7 @@ class Batch:
     headers: list[str]
     key: str  # the column naming one record: a record read twice keeps its last reading
     rows: list[dict[str, Any]] = field(default_factory=list)
+    mapping: dict[str, str] | None = None  # fields the preset does not map (e.g. entry_id)
 
     def unique_rows(self) -> list[dict[str, Any]]:
         """The rows, each key once (its last reading), in first-seen order."""

@@ -72,7 +72,7 @@ def row(entry: dict[str, Any]) -> dict[str, Any]:
 
 def fetch(context: Context) -> Fetched:
     """Entries updated since the cursor (or --since, or all); running timers left out."""
-    batch = Batch(PRESET, HEADERS, "Entry ID")
+    batch = Batch(PRESET, HEADERS, "Entry ID", mapping={"entry_id": "Entry ID"})
     mark = Watermark.load(context.cursor, EDGE_SECONDS)
     params: dict[str, Any] = {"per_page": PER_PAGE}
     start = mark.at or (iso_utc(context.since) if context.since else None)

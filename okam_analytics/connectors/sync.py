@@ -81,16 +81,23 @@ def redact(message: str, secrets: list[str]) -> str:
     return message
 
 
-def stage(connection: Connection, batches: list[Batch]) -> list[service.ImportPlan]:
-    """Each non-empty batch inspected by ingest, as its export file would be (no database)."""
+def stage(
+    connection: Connection, batches: list[Batch], read_at: datetime
+) -> list[service.ImportPlan]:
+    """Each non-empty batch inspected by ingest, as its export file would be (no database).
+
+    A sync's rows are the tool's state when it was read: its period ends then, so that its
+    versions win over earlier readings of the same records (versions rank by period end)."""
     plans = []
     for batch in batches:
         if not batch.rows:
             continue
         name = f"{connection.type} sync {connection.name} ({batch.preset}).csv"
-        plan = service.inspect(staged_csv(batch), name, preset=batch.preset)
+        plan = service.inspect(staged_csv(batch), name, preset=batch.preset, mapping=batch.mapping)
         if plan.refused:
             raise SyncError(f"The {batch.preset} rows were refused: {plan.refused}")
+        start, end = plan.period
+        plan.period = (start, max(end, read_at) if end else read_at)
         plans.append(plan)
     return plans
 
@@ -160,13 +167,14 @@ def sync_one(
         outcome.type = connection.type
         cursor = None if (full or since) else connection.cursor
         start = start_of(since, zone) if since else None
+        read_at = datetime.now(zone).replace(tzinfo=None, microsecond=0)
         secrets.append(read_secret(connection.secret_env))
         api = module(connection.type).client(connection, secrets[0])
         try:
             fetched = fetch(api, connection, cursor, start, zone)
         finally:
             outcome.requests = api.requests
-        plans = stage(connection, fetched.batches)
+        plans = stage(connection, fetched.batches, read_at)
         requests = outcome.requests
         outcome = write(path, connection, plans, fetched.cursor)
         outcome.requests = requests
