@@ -121,7 +121,10 @@ class Api:
 
     def json(self, method: str, path: str, **kw: Any) -> Any:
         """The JSON body of a request (SyncError when it is not JSON)."""
-        response = self.request(method, path, **kw)
+        return self.decode(self.request(method, path, **kw))
+
+    def decode(self, response: httpx.Response) -> Any:
+        """The JSON body of a response (SyncError when it is not JSON)."""
         try:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
