@@ -174,7 +174,9 @@ def test_malformed_json_fails_and_loads_nothing(connected, httpserver, capsys):
     code, out, _ = run(capsys, "sync", "--db", str(connected))
     assert (code, out[0]["status"]) == (1, "failed")
     assert "not JSON" in out[0]["errors"][0]
-    assert query(connected, "select count(*) from imports, tickets") == [(0,)]
+    assert query(
+        connected, "select (select count(*) from imports), (select count(*) from tickets)"
+    ) == [(0, 0)]
 
 
 def test_persistent_server_error_gives_up_after_bounded_attempts(connected, httpserver, capsys):
