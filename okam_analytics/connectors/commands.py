@@ -44,20 +44,23 @@ def parse_options(pairs: list[str] | None) -> dict[str, str]:
 
 def new_connection(args: argparse.Namespace) -> Connection:
     """The connection `connections add` describes (ValueError naming what is wrong)."""
-    if not NAME_PATTERN.match(args.name):
-        raise ValueError(f"'{args.name}' is not a connection name (letters, digits, _ . -).")
-    if args.type not in TYPES:
-        raise ValueError(f"Unknown connection type '{args.type}'; known: {', '.join(TYPES)}.")
     options = parse_options(args.option)
-    if args.user:
-        options["user"] = args.user
-    if args.account_id:
-        options["account_id"] = args.account_id
-    secret_env = args.secret_env or default_secret_env(args.name)
+    options |= {k: v for k, v in (("user", args.user), ("account_id", args.account_id)) if v}
+    return build_connection(args.name, args.type, args.base_url, options, args.secret_env)
+
+
+def build_connection(
+    name: str, type_name: str, base_url: str, options: dict[str, str], secret_env: str | None
+) -> Connection:
+    """A checked new connection (ValueError naming what is wrong); the page uses it too."""
+    if not NAME_PATTERN.match(name or ""):
+        raise ValueError(f"'{name}' is not a connection name (letters, digits, _ . -).")
+    if type_name not in TYPES:
+        raise ValueError(f"Unknown connection type '{type_name}'; known: {', '.join(TYPES)}.")
+    secret_env = secret_env or default_secret_env(name)
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", secret_env):
         raise ValueError(f"'{secret_env}' is not an environment variable name.")
-    base_url = check_base_url(args.base_url)
-    return Connection(args.name, args.type, base_url, options, secret_env)
+    return Connection(name, type_name, check_base_url(base_url), options, secret_env)
 
 
 def listed(connection: Connection) -> dict[str, Any]:
