@@ -62,8 +62,12 @@ def add_form() -> None:
     """A new connection: its tool, address, user or account, and the variable of its token."""
     with st.expander(t("connections.add")), st.form("settings_connections_add"):
         name = st.text_input(t("connections.field.name"))
-        type_name = st.selectbox(t("connections.field.type"), list(TYPES))
-        base_url = st.text_input(t("connections.field.base_url"), placeholder="https://")
+        type_name = st.selectbox(
+            t("connections.field.type"),
+            list(TYPES),
+            format_func=lambda k: t(f"connections.type.{k}"),
+        )
+        base_url = st.text_input(t("connections.field.base_url"))
         user = st.text_input(t("connections.field.user"))
         account = st.text_input(t("connections.field.account_id"))
         secret_env = st.text_input(
