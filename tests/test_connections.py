@@ -233,3 +233,9 @@ def test_sync_killed_mid_way_keeps_the_previous_state_and_resumes(
     code, out, _ = run(capsys, "sync", "--db", str(path))
     assert (code, out[0]["rows_loaded"], account.requests) == (0, 3, 2)
     assert query(path, "select count(*), count(distinct ticket_id) from tickets") == [(6, 6)]
+
+
+def test_every_runs_rounds_a_period_apart_from_their_starts():
+    waits, results = [], iter([True, False, True])
+    ok = commands.sync_forever(lambda: next(results), 1800, rounds=3, sleep=waits.append)
+    assert ok is True and len(waits) == 2 and all(1799 < w <= 1800 for w in waits)

@@ -9,6 +9,7 @@ from connector_support import TICKET_FIGURES, TOKEN, query, run, token_nowhere
 from fake_zendesk import PATH, ZendeskAccount, metric_set, ticket
 from werkzeug import Response
 
+from okam_analytics import db
 from okam_analytics.connectors import http
 
 # The same three tickets as Zendesk's CSV export writes them: the account's time zone
@@ -31,6 +32,14 @@ COMPARED = (
     " source_resolution_minutes, source_resolution_business_minutes, source_response_minutes,"
     " source from tickets order by ticket_id"
 )
+
+
+def data_version_of(path) -> str:
+    con = db.connect(path)
+    try:
+        return db.data_version(con)
+    finally:
+        con.close()
 
 
 @pytest.fixture
@@ -114,6 +123,7 @@ def test_second_sync_reads_only_changes_and_third_changes_nothing(account, conne
         ("1", "resolved"), ("2", "resolved"), ("3", "resolved"), ("4", "open"),
     ]  # fmt: skip
     version = query(connected, "select max(import_id), count(*) from imports")
+    data_version = data_version_of(connected)
     account.requests = 0
     code, out, _ = run(capsys, "sync", "--db", str(connected))
     assert (code, out[0]["status"], out[0]["import_id"], account.requests) == (
@@ -123,6 +133,7 @@ def test_second_sync_reads_only_changes_and_third_changes_nothing(account, conne
         1,
     )
     assert query(connected, "select max(import_id), count(*) from imports") == version == [(2, 2)]
+    assert data_version_of(connected) == data_version
 
 
 def test_sync_is_an_import_that_can_be_undone(account, connected, capsys):
