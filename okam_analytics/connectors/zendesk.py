@@ -52,7 +52,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 STAMPS = {"Created at": ("ticket", "created_at"), "Updated at": ("ticket", "updated_at")}
 HEADERS = list(COLUMNS) + list(STAMPS) + ["Solved at"]
 # the API's lower-case values as the export writes them
-EXPORT_WORDS = {"hold": "On-hold", "na": "-"}
+EXPORT_WORDS = {"na": "-"}  # "hold" is written "Hold", as a genuine export shows
 WORDED = ("Ticket type", "Priority", "Status")
 
 
@@ -85,6 +85,9 @@ def row(ticket: dict[str, Any], metrics: dict[str, Any], page: dict[str, Any], z
             line[column] = _names(page, record).get(ticket.get(path))
     for column, (record, path) in STAMPS.items():
         line[column] = local_text(parse_utc(dig(records[record], path)), zone)
+    # the preset reads the client from Organization, else Requester id (an export without
+    # organisations); a ticket without one is its requester's, as in such an export
+    line["Organization"] = line["Organization"] or line["Requester id"]
     line["Solved at"] = local_text(parse_utc(metrics.get("solved_at")), zone)
     for column in WORDED:
         word = line[column]
