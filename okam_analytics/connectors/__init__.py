@@ -11,6 +11,7 @@ TYPES = {
     "harvest": "okam_analytics.connectors.harvest",
     "jira": "okam_analytics.connectors.jira",
     "glpi": "okam_analytics.connectors.glpi",
+    "freshservice": "okam_analytics.connectors.freshservice",
 }
 
 
