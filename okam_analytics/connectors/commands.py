@@ -92,7 +92,7 @@ def run_connections(args: argparse.Namespace) -> int:
         else:
             for connection in store.all_connections(con):
                 _print(listed(connection))
-    except store.ConnectionError_ as exc:
+    except store.ConnectionRefused as exc:
         return _fail(str(exc), EXIT_FAILED)
     finally:
         con.close()

@@ -11,14 +11,14 @@ from okam_analytics import db
 from okam_analytics.connectors.base import Connection
 
 
-class ConnectionError_(ValueError):
+class ConnectionRefused(ValueError):
     """A connection that cannot be added, or one that does not exist (the message says which)."""
 
 
 def add(con: duckdb.DuckDBPyConnection, connection: Connection) -> None:
-    """Store a new connection (ConnectionError_ if the name is taken)."""
+    """Store a new connection (ConnectionRefused if the name is taken)."""
     if get(con, connection.name, missing_ok=True):
-        raise ConnectionError_(f"There is already a connection named '{connection.name}'.")
+        raise ConnectionRefused(f"There is already a connection named '{connection.name}'.")
     db.execute(
         con,
         "connection_add",
@@ -54,13 +54,13 @@ def _missing(value: object) -> bool:
 
 
 def get(con: duckdb.DuckDBPyConnection, name: str, missing_ok: bool = False) -> Connection | None:
-    """The named connection (ConnectionError_ when absent, unless missing_ok)."""
+    """The named connection (ConnectionRefused when absent, unless missing_ok)."""
     for connection in all_connections(con):
         if connection.name == name:
             return connection
     if missing_ok:
         return None
-    raise ConnectionError_(f"There is no connection named '{name}'.")
+    raise ConnectionRefused(f"There is no connection named '{name}'.")
 
 
 def remove(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -179,7 +179,7 @@ def sync_one(
         outcome = write(path, connection, plans, fetched.cursor)
         outcome.requests = requests
         return outcome
-    except (SyncError, store.ConnectionError_, ValueError) as exc:
+    except (SyncError, store.ConnectionRefused, ValueError) as exc:
         outcome.errors = [redact(str(exc), secrets)]
     except Exception as exc:  # an API shape or a database error: the message, not a traceback
         outcome.errors = [redact(f"{type(exc).__name__}: {exc}", secrets)]
