@@ -15,6 +15,7 @@ import pytest
 from connector_support import TOKEN, query, run, token_nowhere
 from fake_zendesk import PATH, ZendeskAccount, metric_set, ticket
 
+from okam_analytics import db
 from okam_analytics.connectors import base, commands, http
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,3 +240,30 @@ def test_every_runs_rounds_a_period_apart_from_their_starts():
     waits, results = [], iter([True, False, True])
     ok = commands.sync_forever(lambda: next(results), 1800, rounds=3, sleep=waits.append)
     assert ok is True and len(waits) == 2 and all(1799 < w <= 1800 for w in waits)
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["https://elsewhere.example/api/v2/tickets?page=2", "http://acme.zendesk.com/api?page=2"],
+)
+def test_next_page_links_to_another_address_are_refused(link):
+    api = http.Api("https://acme.zendesk.com", "Zendesk")
+    try:
+        with pytest.raises(http.SyncError, match="next-page link to another address"):
+            api.url(link)
+        assert (
+            api.url("https://acme.zendesk.com/api?page=2") == "https://acme.zendesk.com/api?page=2"
+        )
+    finally:
+        api.close()
+
+
+def test_an_address_made_plain_http_afterwards_gets_no_request(account, tmp_path, capsys):
+    path = tmp_path / "okam.duckdb"
+    add(capsys, path, "helpdesk", "https://acme.zendesk.com")
+    con = db.connect(path)
+    con.execute("update connections set base_url = 'http://acme.zendesk.com'")
+    con.close()
+    code, out, _ = run(capsys, "sync", "--db", str(path))
+    assert (code, out[0]["requests"]) == (1, 0)
+    assert "plain http: use https" in out[0]["errors"][0]

@@ -110,8 +110,9 @@ class Api:
         """An absolute URL: a path is joined to the base URL; a next-page URL is kept if it
         is on the same host (a page link elsewhere would carry our token away)."""
         if path_or_url.startswith(("http://", "https://")):
-            if urlsplit(path_or_url).netloc != urlsplit(self.base_url).netloc:
-                raise SyncError(f"{self.label} sent a next-page link to another host.")
+            link, base = urlsplit(path_or_url), urlsplit(self.base_url)
+            if (link.scheme, link.netloc) != (base.scheme, base.netloc):
+                raise SyncError(f"{self.label} sent a next-page link to another address.")
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
 

@@ -21,7 +21,7 @@ import tenacity
 from okam_analytics import db, settings
 from okam_analytics.connectors import module, store
 from okam_analytics.connectors.base import Batch, Connection, Context, Fetched, read_secret
-from okam_analytics.connectors.http import Api, SyncError
+from okam_analytics.connectors.http import Api, SyncError, check_base_url
 from okam_analytics.ingest import service
 
 # How long a sync waits for the database file when another program is writing it.
@@ -168,6 +168,7 @@ def sync_one(
         cursor = None if (full or since) else connection.cursor
         start = start_of(since, zone) if since else None
         read_at = datetime.now(zone).replace(tzinfo=None, microsecond=0)
+        check_base_url(connection.base_url)  # a row edited by hand gets no token either
         secrets.append(read_secret(connection.secret_env))
         api = module(connection.type).client(connection, secrets[0])
         try:
