@@ -105,7 +105,7 @@ def map_fields(detected: Detected, override: dict[str, Any] | None) -> Mapped:
     return Mapped(detected, mapping, [index[w] for w in dict.fromkeys(words) if w in index])
 
 
-def normalise_rows(raw: RawTable, mapped: Mapped) -> Staged:
+def normalise_rows(raw: RawTable, mapped: Mapped, day_first: bool = True) -> Staged:
     """Normalise stage: typed canonical values in table `staged` (raises MappingRefused when
     a mapped header is no longer in the file, duckdb.Error on data no rule foresaw)."""
     preset = mapped.detected.preset
@@ -113,10 +113,10 @@ def normalise_rows(raw: RawTable, mapped: Mapped) -> Staged:
         sources = mapping_rules.sources(mapped.mapping, raw.headers, raw.columns or None)
     except KeyError as exc:  # the header read with the rows differs from the sniffed one
         raise MappingRefused(f"Column {exc.args[0]!r} is not in the file.") from None
-    date_format = normalise.build_staged(raw.con, raw.table, preset.kind, preset, sources)
+    built = normalise.build_staged(raw.con, raw.table, preset.kind, preset, sources, day_first)
     # free memory: staged holds all that is needed
     raw.con.execute(f"drop table if exists {normalise.quote(raw.table)}")
-    return Staged(raw.con, preset, sources, date_format)
+    return Staged(raw.con, preset, sources, built.date_format, built.findings)
 
 
 def validate_rows(staged: Staged) -> duckdb.DuckDBPyConnection:

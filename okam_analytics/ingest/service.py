@@ -110,8 +110,12 @@ def inspect(
     preset: str | None = None,
     sheet: str | None = None,
     mapping: dict[str, Any] | None = None,
+    day_first: bool = True,
 ) -> ImportPlan:
-    """Read, detect, map, normalise and validate one export without touching the database."""
+    """Read, detect, map, normalise and validate one export without touching the database.
+
+    day_first: how to read dates no value of their column decides (03/04: 3 April when true);
+    `dates.locale_day_first(settings)` gives the business calendar's order."""
     plan = ImportPlan(file_name=file_name, kind=kind)
     plan.refused = _too_big(source)
     if plan.refused:
@@ -136,7 +140,7 @@ def inspect(
         plan.refused = _read_refusal(file_name, exc)
         return plan
     fill_from_raw(plan, raw)
-    return inspect_raw(plan, raw, mapped)
+    return inspect_raw(plan, raw, mapped, day_first)
 
 
 def _read_refusal(file_name: str, exc: Exception) -> str:
@@ -145,14 +149,16 @@ def _read_refusal(file_name: str, exc: Exception) -> str:
     return f"Cannot read {file_name}: {getattr(exc, 'strerror', None) or exc}."
 
 
-def inspect_raw(plan: ImportPlan, raw: RawTable, mapped: pipeline.Mapped) -> ImportPlan:
+def inspect_raw(
+    plan: ImportPlan, raw: RawTable, mapped: pipeline.Mapped, day_first: bool = True
+) -> ImportPlan:
     """The normalise and validate stages over rows read; the plan's report from them."""
     if mapped.refusal is not None:
         plan.refused = mapped.refusal
         raw.close()  # nothing will be loaded: free the file's memory now
         return plan
     try:
-        staged = pipeline.normalise_rows(raw, mapped)
+        staged = pipeline.normalise_rows(raw, mapped, day_first)
         plan.date_format = staged.date_format
         plan.preview = preview_rows(staged.con, staged.preset.kind)
         plan.event_log = staged.preset.event_log is not None
