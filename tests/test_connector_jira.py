@@ -10,6 +10,8 @@ import pytest
 from connector_support import TOKEN, query, run, token_nowhere
 from werkzeug import Request, Response
 
+from okam_analytics.connectors import store
+
 SEARCH = "/rest/api/3/search/jql"
 FIELDS = [
     {"id": "summary", "key": "summary", "name": "Summary", "custom": False},
@@ -217,3 +219,25 @@ def test_connection_test_names_the_user(site, connected, capsys):
         0,
         [{"connection": "jsm", "ok": True, "message": "authenticated as Okam Robot"}],
     )
+
+
+def test_a_failure_at_the_end_of_the_write_keeps_nothing(site, connected, monkeypatch, capsys):
+    # fault injected at the last statement of the one transaction (tickets, worklogs, cursor)
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(store, "record_synced", disk_full)
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["errors"]) == (
+        1,
+        "failed",
+        ["OSError: No space left on device"],
+    )
+    counts = "select (select count(*) from imports), (select count(*) from tickets),"
+    counts += " (select count(*) from time_entries), (select count(cursor) from connections)"
+    assert query(connected, counts) == [(0, 0, 0, 0)]
+    monkeypatch.undo()
+    monkeypatch.setenv("JIRA_TOKEN", TOKEN)
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, len(out[0]["import_ids"])) == (0, 2)
+    assert query(connected, counts) == [(2, 3, 4, 1)]

@@ -115,34 +115,27 @@ def fetch(
 def write(
     path: str | Path | None, connection: Connection, plans: list, cursor: str | None
 ) -> SyncOutcome:
-    """Load the staged plans and store the cursor with the last one, in one transaction each."""
+    """Load the staged plans and store the cursor, all in one transaction."""
     outcome = SyncOutcome(connection.name, connection.type, status="unchanged")
     con = open_database(path)
     try:
-        stored = False
-        for index, plan in enumerate(plans):
-            last = index == len(plans) - 1
-
-            def keep_cursor(
-                con: duckdb.DuckDBPyConnection, import_id: int, plan: Any = plan
-            ) -> None:
-                rows = outcome.rows_loaded + plan.rows_loadable
-                store.record_synced(con, connection.name, cursor, "loaded", rows, import_id)
-
-            result = service.load(
-                con, plan, accept_rejects=True, within=keep_cursor if last else None
-            )
-            outcome.errors += result.errors
-            if result.status == "loaded":
-                outcome.status, outcome.import_id = "loaded", result.import_id
-                outcome.import_ids.append(result.import_id)
-                outcome.rows_loaded += result.rows_loaded
-                outcome.rows_rejected += result.rows_rejected
-                stored = stored or last
-        if not stored:
+        con.begin()
+        try:
+            for plan in plans:
+                result = service.load(con, plan, accept_rejects=True, joined=True)
+                outcome.errors += result.errors
+                if result.status == "loaded":
+                    outcome.status, outcome.import_id = "loaded", result.import_id
+                    outcome.import_ids.append(result.import_id)
+                    outcome.rows_loaded += result.rows_loaded
+                    outcome.rows_rejected += result.rows_rejected
             store.record_synced(
                 con, connection.name, cursor, outcome.status, outcome.rows_loaded, outcome.import_id
             )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     finally:
         for plan in plans:
             if plan.private is not None:

@@ -28,7 +28,6 @@ CHUNK_LINES = 500_000
 IMPORT_MEMORY_LIMIT = "512MB"
 PRIVATE_WRITE_LIMIT = "256MB"
 Progress = Callable[[float, str], None] | None
-Within = Callable[[duckdb.DuckDBPyConnection, int], None] | None
 
 TICKET_VERSION_COLUMNS = [
     "ticket_id", "client", "title", "category", "priority", "priority_raw", "status",
@@ -191,14 +190,15 @@ def write_import(
     con: duckdb.DuckDBPyConnection,
     plan: ImportPlan,
     progress: Progress = None,
-    within: Within = None,
+    joined: bool = False,
 ) -> int:
-    """Everything of one file in one transaction; return the new import_id."""
+    """Everything of one file in one transaction (joined: the caller's, which it commits);
+    return the new import_id."""
     report = progress or (lambda fraction, message: None)
     patterns = settings.load(con)["workload"]["absence_patterns"]
     con.execute(db.sql_text("ingest_main_macros"))
     with import_budget(con, plan.private):
-        return _write_import(con, plan, patterns, report, within)
+        return _write_import(con, plan, patterns, report, joined)
 
 
 @contextmanager
@@ -227,9 +227,10 @@ def _write_import(
     plan: ImportPlan,
     patterns: list[str],
     report: Callable,
-    within: Within = None,
+    joined: bool = False,
 ) -> int:
-    con.begin()
+    if not joined:
+        con.begin()
     try:
         import_id = record_import(con, plan)
         write_findings(con, plan, import_id)
@@ -246,11 +247,11 @@ def _write_import(
         else:
             recompute(con, plan.kind, import_id)
         write_names(con, plan, import_id)
-        if within is not None:
-            within(con, import_id)
-        con.commit()
+        if not joined:
+            con.commit()
     except BaseException:
-        con.rollback()
+        if not joined:
+            con.rollback()
         raise
     report(1.0, "done")
     return import_id

@@ -234,11 +234,12 @@ def load(
     plan: ImportPlan,
     accept_rejects: bool = False,
     progress: loader.Progress = None,
-    within: loader.Within = None,
+    joined: bool = False,
 ) -> ImportResult:
     """Write an inspected file (one transaction), or say why not: unchanged or refused.
 
-    `within(con, import_id)` runs inside that transaction (a sync stores its cursor there)."""
+    joined: the caller holds the transaction and commits it (a sync writes its imports and
+    its cursor as one)."""
     result = ImportResult(None, "refused", plan.rows_read, 0, plan.rows_rejected)
     if plan.refused or plan.private is None:
         result.errors = [plan.refused or "The file was not inspected."]
@@ -253,7 +254,7 @@ def load(
         if plan.rows_rejected and not accept_rejects:
             result.errors = _reject_errors(plan)
             return result
-        import_id = loader.write_import(con, plan, progress, within)
+        import_id = loader.write_import(con, plan, progress, joined)
     return ImportResult(import_id, "loaded", plan.rows_read, plan.rows_loadable, plan.rows_rejected)
 
 
