@@ -146,3 +146,17 @@ def test_wrong_key_fails_without_leaking(helpdesk, connected, monkeypatch, capsy
         " its permissions; nothing was loaded."
     ])  # fmt: skip
     token_nowhere(connected, json.dumps(out), err)
+
+
+def test_rate_limit_is_waited_out(helpdesk, connected, httpserver, capsys):
+    limited = iter([Response("", status=429, headers={"Retry-After": "1"})])
+    httpserver.clear()
+    httpserver.expect_request(TICKETS).respond_with_handler(
+        lambda request: next(limited, None) or helpdesk.tickets_handler(request)
+    )
+    for key in ("agents", "groups", "departments"):
+        httpserver.expect_request(f"/api/v2/{key}").respond_with_handler(
+            lambda request, key=key: helpdesk.listing(request, key, [])
+        )
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "loaded", 2)

@@ -188,3 +188,26 @@ def test_missing_app_token_option_is_named(tmp_path, httpserver, capsys, monkeyp
     assert (code, out[0]["errors"]) == (
         1, ["A GLPI connection needs --option app_token_env=VARIABLE (its App-Token)."],
     )  # fmt: skip
+
+
+def test_malformed_ticket_range_loads_nothing_and_closes_the_session(
+    server, connected, httpserver, capsys
+):
+    answer = server.handle
+
+    def broken(request):
+        if request.path.endswith("/Ticket"):
+            server.requests += 1
+            return Response('[{"id": 101, "name": "Imprim', content_type="application/json")
+        return answer(request)
+
+    httpserver.clear()
+    httpserver.expect_request(re.compile(f"^{API}/.*")).respond_with_handler(broken)
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], server.killed) == (1, "failed", 1)
+    assert out[0]["errors"] == [
+        "GLPI answered /apirest.php/Ticket with a body that is not JSON; nothing was loaded."
+    ]
+    assert query(
+        connected, "select (select count(*) from imports), (select count(*) from tickets)"
+    ) == [(0, 0)]

@@ -197,3 +197,21 @@ def test_account_id_is_required(tmp_path, httpserver, monkeypatch, capsys):
         1,
         ["A Harvest connection needs its account id (--account-id)."],
     )
+
+
+def test_a_server_error_then_success_is_retried(
+    account, connected, httpserver, capsys, monkeypatch
+):
+    monkeypatch.setattr(http, "BACKOFF_SECONDS", 0.01)
+    failures = iter([Response("Service Unavailable", status=503)])
+    httpserver.clear()
+    httpserver.expect_request(PATH).respond_with_handler(
+        lambda request: next(failures, None) or account.handle(request)
+    )
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["rows_loaded"], out[0]["requests"]) == (
+        0,
+        "loaded",
+        3,
+        3,
+    )

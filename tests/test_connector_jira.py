@@ -241,3 +241,17 @@ def test_a_failure_at_the_end_of_the_write_keeps_nothing(site, connected, monkey
     code, out, _ = run(capsys, "sync", "--db", str(connected))
     assert (code, len(out[0]["import_ids"])) == (0, 2)
     assert query(connected, counts) == [(2, 3, 4, 1)]
+
+
+def test_rate_limit_on_a_search_page_is_waited_out(site, connected, httpserver, capsys):
+    limited = iter([Response("", status=429, headers={"Retry-After": "1"})])
+    httpserver.clear()
+    httpserver.expect_request("/rest/api/3/field").respond_with_json(FIELDS)
+    httpserver.expect_request(SEARCH).respond_with_handler(
+        lambda request: next(limited, None) or site.search(request)
+    )
+    httpserver.expect_request(re.compile(r"/rest/api/3/issue/\d+/worklog")).respond_with_handler(
+        site.worklogs
+    )
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "loaded", 7)
