@@ -104,6 +104,29 @@ def build_parser() -> ArgumentParser:
     from okam_analytics.delivery.parsers import add_parsers  # alerts, deliver, clients
 
     add_parsers(sub, ArgumentParser)
+    # connections to the tools' APIs and their sync (SPEC 10)
+    p = sub.add_parser("connections", help="add, list, remove or test API connections")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=ArgumentParser)
+    a = actions.add_parser("add", help="add a connection (its token stays in the environment)")
+    a.add_argument("name")
+    a.add_argument("--type", required=True)
+    a.add_argument("--base-url", dest="base_url", required=True)
+    a.add_argument("--user")
+    a.add_argument("--account-id", dest="account_id")
+    a.add_argument("--secret-env", dest="secret_env")
+    a.add_argument("--option", action="append", metavar="KEY=VALUE")
+    a.add_argument("--db")
+    actions.add_parser("list", help="list connections").add_argument("--db")
+    for action in ("remove", "test"):
+        a = actions.add_parser(action, help=f"{action} a connection")
+        a.add_argument("name")
+        a.add_argument("--db")
+    p = sub.add_parser("sync", help="load what changed in the connected tools")
+    p.add_argument("names", nargs="*", metavar="NAME")
+    p.add_argument("--full", action="store_true")
+    p.add_argument("--since")
+    p.add_argument("--every")
+    p.add_argument("--db")
     return parser
 
 
@@ -140,6 +163,8 @@ COMMAND_MODULES = {
     "alerts": "okam_analytics.delivery.commands",
     "deliver": "okam_analytics.delivery.commands",
     "clients": "okam_analytics.delivery.commands",
+    "connections": "okam_analytics.connectors.commands",
+    "sync": "okam_analytics.connectors.commands",
 }
 
 

@@ -7,13 +7,13 @@ settings, consultants, aliases and clients tables.
 import streamlit as st
 
 from okam_analytics import settings
-from okam_analytics.ui import data
+from okam_analytics.ui import connections_form, data
 from okam_analytics.ui import directory_form as tables
 from okam_analytics.ui import settings_form as forms
 from okam_analytics.ui.text import t
 
 TABS = ["knowledge", "workload", "escalation", "calendar", "privacy", "steering", "delivery",
-        "consultants", "aliases", "clients"]  # fmt: skip
+        "consultants", "aliases", "clients", "connections"]  # fmt: skip
 
 con = data.cursor()
 cfg = settings.load(con)
@@ -33,3 +33,6 @@ with tabs["aliases"]:
     tables.aliases_editor(con)
 with tabs["clients"]:
     tables.clients_editor(con)
+with tabs["connections"]:
+    st.caption(t("settings.intro.connections"))
+    connections_form.connections_section(con)

@@ -168,6 +168,11 @@ def call_table(call: pd.DataFrame, lang: str = "en") -> Styler:
 
 
 def freshness_table(freshness: pd.DataFrame, lang: str = "en") -> Styler:
-    """Per source: imports, rows, last import time and the latest day in the data."""
+    """Per source: imports, rows, last import time, the latest day in the data, and the API
+    connections feeding it with their latest sync."""
     shown = freshness.assign(kind=freshness["kind"].map(lambda k: translate(f"kind.{k}", lang)))
-    return styled(shown, lang, formats={"last_imported_at": WHEN})
+    if shown["connections"].isna().all():  # no API connection: the columns would stay empty
+        shown = shown.drop(columns=["connections", "last_sync_at", "last_sync_status"])
+        return styled(shown, lang, formats={"last_imported_at": WHEN})
+    formats = {"last_imported_at": WHEN, "last_sync_at": WHEN}
+    return styled(shown, lang, status_columns=["last_sync_status"], formats=formats)

@@ -187,14 +187,18 @@ def recompute(con: duckdb.DuckDBPyConnection, kind: str, import_id: int | None) 
 
 
 def write_import(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, progress: Progress = None
+    con: duckdb.DuckDBPyConnection,
+    plan: ImportPlan,
+    progress: Progress = None,
+    joined: bool = False,
 ) -> int:
-    """Everything of one file in one transaction; return the new import_id."""
+    """Everything of one file in one transaction (joined: the caller's, which it commits);
+    return the new import_id."""
     report = progress or (lambda fraction, message: None)
     patterns = settings.load(con)["workload"]["absence_patterns"]
     con.execute(db.sql_text("ingest_main_macros"))
     with import_budget(con, plan.private):
-        return _write_import(con, plan, patterns, report)
+        return _write_import(con, plan, patterns, report, joined)
 
 
 @contextmanager
@@ -219,9 +223,14 @@ def import_budget(
 
 
 def _write_import(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, patterns: list[str], report: Callable
+    con: duckdb.DuckDBPyConnection,
+    plan: ImportPlan,
+    patterns: list[str],
+    report: Callable,
+    joined: bool = False,
 ) -> int:
-    con.begin()
+    if not joined:
+        con.begin()
     try:
         import_id = record_import(con, plan)
         write_findings(con, plan, import_id)
@@ -238,9 +247,11 @@ def _write_import(
         else:
             recompute(con, plan.kind, import_id)
         write_names(con, plan, import_id)
-        con.commit()
+        if not joined:
+            con.commit()
     except BaseException:
-        con.rollback()
+        if not joined:
+            con.rollback()
         raise
     report(1.0, "done")
     return import_id

@@ -8,12 +8,14 @@ time entries without a source id, `__content_hash`.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from okam_analytics import db
-from okam_analytics.ingest import presets
+from okam_analytics.ingest import date_columns, dates, presets
 from okam_analytics.ingest.map import FIELDS, Source
 from okam_analytics.ingest.presets import Preset
 
@@ -35,7 +37,6 @@ VOCABULARY_TYPES = ("priority", "status", "boolean")
 # Types whose text is parsed: staged keeps the text too (r_<field>) for the findings.
 PARSED = ("timestamp", "date", "time", "number", "integer", "hours", *VOCABULARY_TYPES)
 DURATION_UNITS = {"decimal": 1.0, "hms": 1.0, "minutes": 60.0, "seconds": 3600.0}
-ISO = "ISO 8601"
 # What identifies a time entry without a source id (plus its occurrence number in the file).
 ENTRY_CONTENT = [
     "consultant", "work_date", "started_at", "client", "project", "task", "ticket_id",
@@ -82,40 +83,19 @@ def raw_column(kind: str, field: str) -> str:
     return f"r_{field}" if FIELDS[kind][field] in PARSED else field
 
 
-def rank_date_formats(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    date_exprs: list[str],
-    preset: Preset,
-    params: Params,
-) -> tuple[list[str], str | None]:
-    """The preset's date formats, those parsing most sample dates first, and the best format
-    (ISO 8601 counts as one; None when no date parses)."""
-    formats = list(preset.date_formats)
-    if not date_exprs:
-        return formats, None
-    sample = ", ".join(f"{e} as d{i}" for i, e in enumerate(date_exprs))
-    counts = []
-    for fmt in formats:
-        bound = params.bind(fmt)
-        counts.append(
-            " + ".join(f"count(try_strptime(d{i}, {bound}))" for i in range(len(date_exprs)))
-        )
-    counts.append(" + ".join(f"count(try_cast(d{i} as timestamp))" for i in range(len(date_exprs))))
-    sql = f"select {', '.join(counts)} from (select {sample} from {quote(table)} limit 5000)"
-    hits = db.run_sql(con, sql, **params.values).fetchall()[0]
-    ranked = sorted(range(len(formats)), key=lambda i: -hits[i])  # stable: ties keep preset order
-    best = min(range(len(hits)), key=lambda i: -hits[i])
-    if hits[best] == 0:
-        return formats, None
-    return [formats[i] for i in ranked], ISO if best == len(formats) else formats[best]
+@dataclass(frozen=True)
+class Built:
+    """What build_staged decided: the main date format, and column-level warnings."""
+
+    date_format: str | None
+    findings: list[tuple] = dataclasses.field(default_factory=list)  # (line, column, ...)
 
 
 def typed_expr(
     kind_of: str,
     r: str,
     preset: Preset,
-    formats: list[str],
+    date_format: dates.DateFormat | None,
     params: Params,
     scale: float | None = None,
 ) -> str:
@@ -129,9 +109,7 @@ def typed_expr(
     if kind_of == "positive":
         return f"{number} > 0"  # null stays null: an empty cell says nothing
     if kind_of in ("timestamp", "date"):
-        stamp = f"try_cast({r} as timestamp)"
-        if formats:
-            stamp = f"coalesce(try_strptime({r}, {params.bind(formats)}), {stamp})"
+        stamp = date_columns.date_expr(r, date_format or dates.DateFormat(), params)
         return stamp if kind_of == "timestamp" else f"cast({stamp} as date)"
     if kind_of == "time":
         clock = f"try_cast({r} as time)"
@@ -223,15 +201,17 @@ def build_staged(
     kind: str,
     preset: Preset,
     sources: dict[str, Source],
-) -> str | None:
-    """Create `staged` from the raw table; return the date format that parsed most dates."""
+    day_first: bool = True,
+) -> Built:
+    """Create `staged` from the raw table; each date column parsed with its inferred format
+    (day_first: the calendar locale's order, for columns no value decides)."""
     con.execute(db.sql_text("ingest_macros"))
     register_vocabulary(con, preset)
     params = Params()
     fields = FIELDS[kind]
     cleans = {f: clean_expr(f, s, preset, params) for f, s in sources.items()}
-    dates = [cleans[f] for f in cleans if fields[f] in ("timestamp", "date")]
-    formats, best = rank_date_formats(con, table, dates, preset, params)
+    date_cleans = {f: cleans[f] for f in cleans if fields[f] in ("timestamp", "date")}
+    formats = date_columns.infer_formats(con, table, date_cleans, preset, day_first, params)
     cleaned, selects, joins = ["__line"], ["c.*"], []
     for field, kind_of in fields.items():
         if field not in sources:
@@ -246,7 +226,8 @@ def build_staged(
             cleaned.append(f"{cleans[field]} as {quote('r_' + field)}")
             how = "positive" if sources[field].positive else kind_of
             r = f"c.{quote('r_' + field)}"
-            expr = typed_expr(how, r, preset, formats, params, preset.scale.get(field))
+            fmt = formats.get(field)
+            expr = typed_expr(how, r, preset, fmt, params, preset.scale.get(field))
             selects.append(f"cast({expr} as {SQL_TYPES[kind_of]}) as {quote(field)}")
     fix, replaced = derived(kind, sources)
     exclude = f" exclude ({', '.join(quote(c) for c in replaced)})" if replaced else ""
@@ -257,7 +238,8 @@ def build_staged(
         select *{exclude}{"".join(", " + f for f in fix)} from t
     """
     db.run_sql(con, sql, **params.values)
-    return best
+    main = next((formats[f] for f in date_columns.MAIN_DATES if f in formats), None)
+    return Built(main.label if main else None, date_columns.ambiguity_findings(formats, sources))
 
 
 def timesheet_derived(sources: dict[str, Source]) -> tuple[list[str], list[str]]:

@@ -1,5 +1,7 @@
 -- Data freshness per source (the preset of its imports): active imports, the latest import,
--- and the latest day present in the data it feeds. Params: $today (date).
+-- and the latest day present in the data it feeds; for a tool with API connections, their
+-- names, their latest sync and its result (a connection not yet loaded has a row too).
+-- Params: $today (date).
 with
 
 -- imports
@@ -34,6 +36,19 @@ entry_days as (
     group by source
 ),
 
+-- api connections, per tool (a connection's type is the preset its ticket or entry rows use)
+api_sources as (
+    select
+        type as source,
+        case when type in ('harvest', 'clockify', 'toggl', 'tempo', 'kimai') then 'timesheets'
+            else 'tickets' end as kind,
+        string_agg(name, ', ' order by name) as connections,
+        max(last_sync_at) as last_sync_at,
+        arg_max(last_status, last_sync_at) as last_sync_status
+    from connections
+    group by type
+),
+
 data_days as (
     select * from ticket_days
     union all
@@ -42,17 +57,21 @@ data_days as (
 
 final as (
     select
-        i.source,
-        i.kind,
-        i.count_imports,
+        coalesce(i.source, a.source) as source,
+        coalesce(i.kind, a.kind) as kind,
+        coalesce(i.count_imports, 0) as count_imports,
         coalesce(d.count_rows, 0) as count_rows,
         i.last_imported_at,
         i.period_end_on,
         d.latest_data_on,
-        $today::date - d.latest_data_on as days_since_data
+        $today::date - d.latest_data_on as days_since_data,
+        a.connections,
+        a.last_sync_at,
+        a.last_sync_status
     from active_imports i
+    full join api_sources a on a.source = i.source and a.kind = i.kind
     left join data_days d on d.source = i.source and d.kind = i.kind
-    order by i.kind, i.source
+    order by 2, 1
 )
 
 select * from final

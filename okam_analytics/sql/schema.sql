@@ -261,3 +261,21 @@ create table if not exists sent_alerts (
     sent_at timestamp not null,
     primary key (source, ticket_id, state)
 );
+
+-- ===== Live data: connections to the tools' APIs (SPEC 10) =====
+-- One row per named source. secret_env names the environment variable (or secrets.toml key)
+-- holding the token: the token itself is never stored. cursor is where the next sync
+-- starts, written in the same transaction as the rows it follows.
+create table if not exists connections (
+    name varchar primary key,
+    type varchar not null,
+    base_url varchar not null,
+    options json,
+    secret_env varchar not null,
+    cursor varchar,
+    last_sync_at timestamp,
+    last_status varchar,           -- loaded | unchanged | failed
+    last_rows integer,
+    last_error varchar,
+    last_import_id integer
+);

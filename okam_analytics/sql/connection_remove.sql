@@ -1,0 +1,2 @@
+-- Forget a connection (its imports stay, each undoable). Params: $connection.
+delete from connections where name = $connection
