@@ -19,6 +19,7 @@ PAGES = {
         ("pages/workload.py", "nav.workload", ":material/work_history:", "workload"),
         ("pages/escalations.py", "nav.escalations", ":material/priority_high:", "escalations"),
         ("pages/client.py", "nav.client", ":material/handshake:", "client"),
+        ("pages/coverage.py", "nav.coverage", ":material/shield_person:", "coverage"),
     ],
     "nav.section.data": [
         ("pages/import.py", "nav.import", ":material/upload_file:", "import"),

@@ -20,9 +20,10 @@ CONSULTANT_COLUMNS = [
     "consultant", "team", "role", "weekly_capacity_hours", "active_from", "active_to",
 ]  # fmt: skip
 ALIAS_COLUMNS = ["alias", "consultant"]
-CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier", "contacts"]
+CLIENT_COLUMNS = ["client", "contract_hours_per_month", "sla_tier", "target_knowers", "contacts"]
 HOURS_IN_WEEK = 168
 HOURS_IN_MONTH = 744
+MAX_TARGET_KNOWERS = 20  # as the Settings page's limit of knowledge.target_knowers
 EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
 
 
@@ -169,16 +170,25 @@ def prepare_clients(frame: pd.DataFrame) -> pd.DataFrame:
             "client": clean_text(edited["client"]),
             "contract_hours_per_month": clean_number(edited["contract_hours_per_month"]),
             "sla_tier": clean_text(edited["sla_tier"]),
+            "target_knowers": clean_number(edited["target_knowers"]),
             "contacts": [parse_contacts(text) for text in edited["contacts"]],
         }
     )
 
 
 def check_clients(edited: pd.DataFrame) -> list[Message]:
-    """Problems of a cleaned clients table: blank or repeated names, hours outside 0-744,
-    contacts that are not e-mail addresses."""
+    """Problems of a cleaned clients table: blank or repeated names, hours outside 0-744, a
+    knower target that is not a whole number from 1 to 20, contacts that are not e-mail
+    addresses."""
     problems = _names_problems(edited["client"], "client")
     problems += _range_problems(edited, "contract_hours_per_month", "client", HOURS_IN_MONTH)
+    target = edited["target_knowers"]
+    wrong = target.notna() & ((target < 1) | (target > MAX_TARGET_KNOWERS) | (target % 1 != 0))
+    problems += [
+        ("directory.error.target", {"name": row.client, "value": row.target_knowers,
+                                    "high": MAX_TARGET_KNOWERS})
+        for row in edited[wrong].itertuples()
+    ]  # fmt: skip
     for client, contacts in zip(edited["client"], edited["contacts"], strict=True):
         problems += contact_problems(client, contacts or [])
     return problems
@@ -189,6 +199,7 @@ def save_clients(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[Me
     edited = prepare_clients(frame)
     problems = check_clients(edited)
     if not problems:
+        edited["target_knowers"] = edited["target_knowers"].astype("Int64")
         _write(con, "clients_save", edited_clients=edited)
     return problems
 

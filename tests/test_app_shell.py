@@ -22,6 +22,7 @@ PAGES = [  # file, English title, French title
     ("pages/workload.py", "Workload", "Charge de travail"),
     ("pages/escalations.py", "Escalations", "Escalades"),
     ("pages/client.py", "Client", "Client"),
+    ("pages/coverage.py", "Coverage", "Couverture"),
     ("pages/import.py", "Import", "Import"),
     ("pages/settings.py", "Settings", "Paramètres"),
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from okam_analytics import settings
-from okam_analytics.metrics import coverage
+from okam_analytics.metrics import coverage, knowledge
 
 A = date(2026, 6, 30)  # a Tuesday
 
@@ -137,3 +137,16 @@ def test_runway_day_for_day(con, seed):
                 day += timedelta(days=1)
             expected = day
         assert got[client].covered_until == expected, client
+
+
+def test_client_target_sets_the_knowledge_status_and_trend_too(con):
+    for name, hours in [("Ana", 10), ("Bob", 20)]:
+        add_entry(con, name, "Acme", A, hours)
+    add_entry(con, "Ana", "Beta", A, 10)
+    add_entry(con, "Bob", "Beta", A, 20)
+    con.execute("insert into clients (client, target_knowers) values ('Acme', 3), ('Beta', 1)")
+    cfg = settings.defaults()
+    statuses = knowledge.redundancy_by_client(con, cfg, A).set_index("client")["status"]
+    assert statuses.to_dict() == {"Acme": "thin", "Beta": "covered"}
+    trend = knowledge.redundancy_trend(con, cfg, A, A)
+    assert trend[["covered", "thin"]].values.tolist() == [[1, 1]]

@@ -65,6 +65,7 @@ def test_tables_read_in_name_order(people) -> None:
         "client": "Globex",
         "contract_hours_per_month": 20.0,
         "sla_tier": "gold",
+        "target_knowers": None,
         "contacts": None,
     }
     assert directory.aliases(people).empty
@@ -176,13 +177,25 @@ def test_client_contract_hours_are_saved(people) -> None:
     edited.loc[0, "contract_hours_per_month"] = 12.5
     edited.loc[0, "sla_tier"] = " silver "
     edited.loc[1, "contract_hours_per_month"] = None
+    edited.loc[1, "target_knowers"] = 3
     assert directory.save_clients(people, edited) == []
     assert people.execute(
-        "select client, contract_hours_per_month, sla_tier from clients order by client"
+        "select client, contract_hours_per_month, sla_tier, target_knowers from clients"
+        " order by client"
     ).fetchall() == [
-        ("Acme", 12.5, "silver"),
-        ("Globex", None, "gold"),
+        ("Acme", 12.5, "silver", None),
+        ("Globex", None, "gold", 3),
     ]
+
+
+@pytest.mark.parametrize("target", [0, 2.5, 21])
+def test_client_knower_target_outside_1_to_20_is_refused(people, target) -> None:
+    edited = directory.clients(people).astype({"target_knowers": float})
+    edited.loc[0, "target_knowers"] = target
+    assert directory.save_clients(people, edited) == [
+        ("directory.error.target", {"name": "Acme", "value": target, "high": 20})
+    ]
+    assert people.execute("select count(target_knowers) from clients").fetchall() == [(0,)]
 
 
 def test_negative_contract_hours_are_refused(people) -> None:

@@ -25,10 +25,13 @@ from okam_analytics.charts import workload as workload_charts
 from okam_analytics.ingest import presets
 from okam_analytics.ui import data
 
-pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s), 14 page runs
+pytestmark = pytest.mark.slow  # loads the sample exports once (about 20 s), 16 page runs
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = ["today", "overview", "knowledge", "workload", "escalations", "client", "import", "settings"]
+PAGES = [
+    "today", "overview", "knowledge", "workload", "escalations", "client", "import", "settings",
+    "coverage",
+]  # fmt: skip
 # The same word in both languages (checked by value, so a new identical text must be added here)
 SAME_IN_BOTH = {
     "Absence", "Absent", "Analyse", "CSV", "Client", "Clients", "Consultant", "Consultants", "Description",

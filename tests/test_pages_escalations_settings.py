@@ -209,6 +209,21 @@ def test_a_share_is_edited_as_a_percentage_and_stored_as_a_fraction(app_db) -> N
     assert at.number_input(key="settings_workload_busy_threshold").value == 80.0
 
 
+def test_coverage_plan_settings_are_edited_with_the_knowledge_ones(app_db) -> None:
+    at = open_page(SETTINGS)
+    at.number_input(key="settings_coverage_plan_weeks").set_value(6)
+    budget = at.number_input(key="settings_coverage_budget_share")
+    assert (budget.label, budget.value) == ("Cross-training budget (%)", 10.0)
+    budget.set_value(15.0)
+    at.button(key="settings_knowledge_save").click().run()
+    assert not at.error
+    assert stored(app_db, "select key, value from settings where key like 'coverage.%'"
+                          " order by key") == [("coverage.budget_share", "0.15"),
+                                               ("coverage.plan_weeks", "6")]  # fmt: skip
+    at.button(key="settings_knowledge_reset").click().run()
+    assert stored(app_db, "select count(*) from settings where key like 'coverage.%'") == [(0,)]
+
+
 @pytest.mark.parametrize(
     ("widget", "value", "message"),
     [

@@ -36,16 +36,6 @@ evidence_days as (
     group by client, consultant, drop_offset
 ),
 
--- K at A of the evidence dropping out on that day or later, per consultant
-still_held as (
-    select
-        *,
-        sum(knowledge_at_as_of) over (
-            partition by client, consultant order by drop_offset desc rows unbounded preceding
-        ) as held_at_as_of
-    from evidence_days
-),
-
 -- segments of the runway: from A and from each drop-out day to the day before the next one
 segment_starts as (
     select client, 0 as start_offset from active_clients
@@ -64,34 +54,67 @@ segments as (
     from segment_starts
 ),
 
-segment_consultants as (
-    select s.*, p.consultant
-    from segments s
-    join (select distinct client, consultant from evidence_days) p using (client)
+-- K only falls without new work: a consultant below the floor at A is never a knower later
+-- (absent consultants never are); only the others are followed segment by segment
+candidates as (
+    select client, consultant
+    from evidence_days
+    where not list_contains($absent::varchar[], consultant)
+    group by client, consultant
+    having $knower_floor <= 0 or sum(knowledge_at_as_of) * (1 + 1e-9) >= $knower_floor
 ),
 
--- each consultant's K at A over the evidence still inside the window in the segment
+-- K at A still held at each segment start: a running sum from the last drop-out day down,
+-- where a segment's marker comes before the evidence dropping out on its own first day
+-- (consultant null: the whole client, for the shares)
+held_events as (
+    select client, consultant, drop_offset as at_offset, 0 as is_start, knowledge_at_as_of
+    from evidence_days
+    where (client, consultant) in (select (client, consultant) from candidates)
+    union all
+    select client, null, drop_offset, 0, knowledge_at_as_of from evidence_days
+    union all
+    select s.client, c.consultant, s.start_offset, 1, 0.0
+    from segments s join candidates c using (client)
+    union all
+    select client, null, start_offset, 1, 0.0 from segments
+),
+
+held as (
+    select
+        client,
+        consultant,
+        at_offset as start_offset,
+        is_start,
+        sum(knowledge_at_as_of) over (
+            partition by client, consultant
+            order by at_offset desc, is_start desc
+            rows unbounded preceding
+        ) as held_at_as_of
+    from held_events
+),
+
 segment_scores as (
-    select sc.client, sc.start_offset, sc.end_offset, sc.consultant, h.held_at_as_of
-    from segment_consultants sc
-    asof join still_held h
-      on sc.client = h.client and sc.consultant = h.consultant
-     and sc.start_offset < h.drop_offset
+    select s.client, s.start_offset, s.end_offset, h.consultant, h.held_at_as_of,
+           t.held_at_as_of as client_held_at_as_of
+    from segments s
+    join held h on h.client = s.client and h.start_offset = s.start_offset
+        and h.is_start = 1 and h.consultant is not null
+    join held t on t.client = s.client and t.start_offset = s.start_offset
+        and t.is_start = 1 and t.consultant is null
     where h.held_at_as_of > 0
 ),
 
 -- the relative 1e-9 absorbs floating error, as in knowledge_scores.sql
 rated as (
     select
-        *,
-        held_at_as_of * (1 + 1e-9)
-            >= $min_share * sum(held_at_as_of) over (partition by client, start_offset)
-            and not list_contains($absent::varchar[], consultant) as share_held,
+        r.*,
+        r.held_at_as_of * (1 + 1e-9) >= $min_share * r.client_held_at_as_of as share_held,
         case
             when $knower_floor <= 0 then 1e9
-            else floor($half_life_days * log2(held_at_as_of * (1 + 1e-9) / $knower_floor))
+            else floor($half_life_days * log2(r.held_at_as_of * (1 + 1e-9) / $knower_floor))
         end as floor_last_offset
-    from segment_scores
+    from segment_scores r
 ),
 
 -- a segment keeps the target up to the target-th latest floor crossing among its knowers

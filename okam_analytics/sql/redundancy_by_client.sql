@@ -80,7 +80,8 @@ final as (
         coalesce(k.absence_factor, 0)::integer as absence_factor,
         case
             when coalesce(k.knowers, 0) = 0 then 'uncovered'
-            when k.knowers >= $target_knowers then 'covered'
+            -- a client's own target (clients directory) before the setting
+            when k.knowers >= coalesce(t.target_knowers, $target_knowers) then 'covered'
             when k.knowers = 1 then 'single'
             else 'thin'
         end as status,
@@ -94,6 +95,7 @@ final as (
     from all_clients c
     left join by_client k using (client)
     left join activity a using (client)
+    left join clients t on t.client = c.client
     order by c.client
 )
 

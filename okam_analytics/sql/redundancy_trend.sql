@@ -178,12 +178,14 @@ statuses as (
         c.point_on,
         case
             when coalesce(k.knowers, 0) = 0 then 'uncovered'
-            when k.knowers >= $target_knowers then 'covered'
+            -- a client's own target (clients directory) before the setting
+            when k.knowers >= coalesce(t.target_knowers, $target_knowers) then 'covered'
             when k.knowers = 1 then 'single'
             else 'thin'
         end as status
     from client_points c
     left join knowers k using (client, point_on)
+    left join clients t on t.client = c.client
     where c.is_active
 ),
 

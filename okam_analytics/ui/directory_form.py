@@ -89,7 +89,7 @@ def aliases_editor(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
-    """Contract hours per month and SLA tier of each client."""
+    """Contract hours per month, SLA tier and own knower target of each client."""
     frame = data.cached_call(directory.clients)
     column = st.column_config
     edited = st.data_editor(
@@ -107,6 +107,10 @@ def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
                 format="%.1f",
             ),
             "sla_tier": column.TextColumn(t("settings.col.sla_tier")),
+            "target_knowers": column.NumberColumn(
+                t("settings.col.target_knowers"), min_value=1, max_value=20, step=1, format="%d",
+                help=t("settings.col.target_knowers_help"),
+            ),
             "contacts": column.TextColumn(t("settings.col.contacts"),
                                           help=t("settings.col.contacts_help")),
         },

@@ -16,6 +16,7 @@ PAGES = [  # navigation title, url path
     ("Workload", "workload"),
     ("Escalations", "escalations"),
     ("Client", "client"),
+    ("Coverage", "coverage"),
     ("Import", "import"),
     ("Settings", "settings"),
 ]
