@@ -111,7 +111,8 @@ def holder(message: str) -> str | None:
     pid = found.group(1)
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        command = " ".join(w.decode(errors="replace") for w in words if w)
+        # file names without their folders: short, and no private path in a page's message
+        command = " ".join(os.path.basename(w.decode(errors="replace")) for w in words if w)
     except OSError:
         command = ""
     return f"{_short(command)} (pid {pid})" if command else f"pid {pid}"
@@ -121,5 +122,5 @@ def _short(command: str) -> str:
     """`python -m okam_analytics import x.csv` -> `okam import x.csv`; `streamlit run app.py`."""
     for marker, name in (("-m okam_analytics", "okam"), ("streamlit run", "streamlit run")):
         if marker in command:
-            return f"{name}{command.split(marker, 1)[1]}"[:120]
-    return command[:120]
+            return f"{name}{command.split(marker, 1)[1]}"[:160]
+    return command[:160]
