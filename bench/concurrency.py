@@ -30,9 +30,12 @@ from playwright.sync_api import sync_playwright
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e")]
 from conftest import CHROMIUM_FLAGS, free_port, stop  # noqa: E402  (the e2e tests' server helpers)
 
+from okam_analytics.i18n import translate  # noqa: E402
+
+BUSY = translate("ui.db_busy", "en")
 PAGES = ["overview", "knowledge", "workload", "escalations", "client", "import"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 FRAME = '[data-testid="stSidebar"] [data-testid="stDateInput"]'
@@ -125,7 +128,7 @@ def load(page, url: str, name: str) -> dict:
         if page.locator('[data-testid="stException"]').count():
             problem = "exception"
         alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
-        if "in use by another program" in alerts:
+        if BUSY in alerts:
             problem = "database busy"
     except Exception as exc:  # a timeout is a page error too
         problem = f"{type(exc).__name__}: {str(exc)[:120]}"

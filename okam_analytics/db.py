@@ -42,7 +42,7 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating) the database; ':memory:' gives a private in-memory one.
 
-    While another process holds the file, wait up to `wait` seconds ($OKAM_DB_WAIT, 60 by
+    While another process holds the file, wait up to `wait` seconds ($OKAM_DB_WAIT, 300 by
     default) for it, then raise DatabaseBusy naming that program (docs/architecture.md).
     The connection reads and writes no file but its own database (and its spill folder):
     imports reach it as registered Arrow tables, never as paths (docs/reliability.md).
