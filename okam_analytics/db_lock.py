@@ -22,7 +22,7 @@ except ImportError:  # Windows: no gate; DuckDB's own lock and the retries still
     fcntl = None
 
 T = TypeVar("T")
-# seconds: well above the longest write measured (about 65 s for 500,000 time entries on two
+# seconds: well above the longest write measured (58 s for a re-import of 500,000 entries on two
 # cores shared with 20 other busy processes; docs/performance.md)
 DEFAULT_WAIT = 300.0
 POLL = 0.05
