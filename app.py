@@ -32,37 +32,44 @@ def page(path: str, title_key: str, icon: str, url_path: str) -> st.Page:
     return st.Page(path, title=t(title_key), icon=icon, url_path=url_path)
 
 
+data.begin_run()  # the run reads the database until its end; a waiting writer went first
 try:
-    con = data.cursor()
-except db.DatabaseBusy:
-    st.error(t("ui.db_busy"))
-    st.stop()
-data.forget_version()  # each run reads the data version once
-
-if data.import_count(con) == 0:
-    with st.spinner(t("ui.sample_loading")):
-        render.show_messages(data.ensure_sample(con), kind="info")
-
-shared = state.is_shared_view()
-if shared:
-    # A share link sees one client's steering view only: no menu, no sidebar listing clients.
-    # /client?token=... is that view; any other path lands on the default page, a plain refusal.
-    elsewhere = st.Page(client_render.refuse_elsewhere, title=t("nav.client"), default=True)
-    current = st.navigation([elsewhere, page(*PAGES["nav.section.analyse"][3])], position="hidden")
-else:
-    # Signed out: the menu stays hidden (the requested page is kept for after sign-in).
-    current = st.navigation(
-        {t(section): [page(*spec) for spec in specs] for section, specs in PAGES.items()},
-        position="sidebar" if auth.is_signed_in() else "hidden",
-    )
-    if not auth.require_manager():
+    try:
+        data.connection()  # waits, a bounded time, while another program writes
+    except db.DatabaseBusy:
+        st.error(t("ui.db_busy"))
         st.stop()
-    state.sidebar_filters(con)
-    link_slot = state.link_box(current.url_path)
-    if current.url_path != "import":
-        render.sample_banner(con)
+    con = data.cursor()
+    data.forget_version()  # each run reads the data version once
 
-current.run()
+    if data.import_count(con) == 0:
+        with st.spinner(t("ui.sample_loading")):
+            render.show_messages(data.ensure_sample(con), kind="info")
 
-if not shared:
-    state.show_link(link_slot, current.url_path)
+    shared = state.is_shared_view()
+    if shared:
+        # A share link sees one client's steering view only: no menu, no sidebar listing clients.
+        # /client?token=... is that view; any other path lands on the default page, a plain refusal.
+        elsewhere = st.Page(client_render.refuse_elsewhere, title=t("nav.client"), default=True)
+        current = st.navigation(
+            [elsewhere, page(*PAGES["nav.section.analyse"][3])], position="hidden"
+        )
+    else:
+        # Signed out: the menu stays hidden (the requested page is kept for after sign-in).
+        current = st.navigation(
+            {t(section): [page(*spec) for spec in specs] for section, specs in PAGES.items()},
+            position="sidebar" if auth.is_signed_in() else "hidden",
+        )
+        if not auth.require_manager():
+            st.stop()
+        state.sidebar_filters(con)
+        link_slot = state.link_box(current.url_path)
+        if current.url_path != "import":
+            render.sample_banner(con)
+
+    current.run()
+
+    if not shared:
+        state.show_link(link_slot, current.url_path)
+finally:
+    data.end_run()

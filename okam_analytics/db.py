@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from okam_analytics import db_lock
 
 SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_DB = Path("data") / "okam.duckdb"
@@ -35,9 +38,12 @@ def connect(
     read_only: bool = False,
     memory_limit: str = "2GB",
     threads: int | None = None,
+    wait: float | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating) the database; ':memory:' gives a private in-memory one.
 
+    While another process holds the file, wait up to `wait` seconds ($OKAM_DB_WAIT, 300 by
+    default) for it, then raise DatabaseBusy naming that program (docs/architecture.md).
     The connection reads and writes no file but its own database (and its spill folder):
     imports reach it as registered Arrow tables, never as paths (docs/reliability.md).
     """
@@ -50,14 +56,18 @@ def connect(
         # no read_csv('/etc/passwd'), COPY TO, ATTACH or extension loading through SQL
         "enable_external_access": False,
     }
-    con = _open(target, read_only, config)
+    seconds = db_lock.lock_wait() if wait is None else wait
+    deadline = time.monotonic() + seconds
+    if read_only and not Path(target).exists():
+        read_only = _create(target, config, deadline, seconds)
+    con = _open(target, read_only, config, deadline, seconds)
     if read_only and not is_migrated(con):
         # A file made by an older version: migrate it once, then reopen it read-only.
         con.close()
-        writer = _open(target, False, config)
+        writer = _open(target, False, config, deadline, seconds)
         migrate(writer)
         writer.close()
-        con = _open(target, True, config)
+        con = _open(target, True, config, deadline, seconds)
     if target != ":memory:":
         _MEMORY_LIMITS[str(Path(target).resolve())] = memory_limit
     if not read_only:
@@ -65,15 +75,52 @@ def connect(
     return con
 
 
-def _open(target: str, read_only: bool, config: dict[str, Any]) -> duckdb.DuckDBPyConnection:
-    try:
+def _create(target: str, config: dict[str, Any], deadline: float, seconds: float) -> bool:
+    """A new database file with its tables (read-only opening needs one); True to open it so."""
+    writer = _open(target, False, config, deadline, seconds)
+    migrate(writer)
+    writer.close()
+    return True
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    """Another process holds the file, or this one holds it open otherwise (the app's reader
+    lets go when a writer waits at the gate)."""
+    if isinstance(exc, duckdb.ConnectionException):
+        return "different configuration" in str(exc)
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def _open(
+    target: str, read_only: bool, config: dict[str, Any], deadline: float, seconds: float
+) -> duckdb.DuckDBPyConnection:
+    def attempt() -> duckdb.DuckDBPyConnection:
         return duckdb.connect(target, read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseBusy(
-                f"The database {target} is in use by another program; close it and try again."
-            ) from exc
+
+    if target == ":memory:":
+        return attempt()
+    try:
+        if read_only:
+            db_lock.wait_for_writers(target, deadline)  # a waiting writer goes first
+            return db_lock.retry(attempt, _is_lock_error, deadline)
+        with db_lock.gate(target, deadline):  # one writer at a time; readers let go
+            return db_lock.retry(attempt, _is_lock_error, deadline)
+    except db_lock.LockTimeout:
+        raise DatabaseBusy(_busy(target, "another okam program writing to it", seconds)) from None
+    except duckdb.Error as exc:
+        if _is_lock_error(exc):
+            who = db_lock.holder(str(exc)) or "another program"
+            raise DatabaseBusy(_busy(target, who, seconds)) from exc
         raise
+
+
+def _busy(target: str, who: str, seconds: float) -> str:
+    if seconds <= 0:
+        return f"The database {target} is in use by {who}; close it and try again."
+    return (
+        f"The database {target} is in use by {who}, which did not let go of it within"
+        f" {seconds:g} s; try again when it has finished."
+    )
 
 
 def is_migrated(con: duckdb.DuckDBPyConnection) -> bool:

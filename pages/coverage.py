@@ -66,7 +66,8 @@ render.show_table(charts.plan_table(plan, lang), key="coverage_plan_table")
 render.download_buttons(plan, f"coverage-plan-{as_of}", key="coverage_plan_download")
 if st.button(t("coverage.save"), key="coverage_save", disabled=assigned.empty,
              help=t("coverage.save_help")):  # fmt: skip
-    saved = coverage_progress.save_plan(data.cursor(), plan, as_of, int(weeks))
+    with data.writing() as writer:
+        saved = coverage_progress.save_plan(writer, plan, as_of, int(weeks))
     data.invalidate()
     st.success(
         t("coverage.saved", count=formatting.count(saved, lang), day=formatting.day(as_of, lang))

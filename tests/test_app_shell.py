@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from okam_analytics import db, i18n
 from okam_analytics.metrics.period import Period
 from okam_analytics.ui import data, render, state
+from okam_analytics.ui.serving import RunCursor
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [  # file, English title, French title
@@ -199,6 +200,11 @@ def test_escape_markdown_disarms_links_and_shortens() -> None:
 
 
 def add_import(con, import_id: int, sha256: str, status: str = "active") -> None:
+    """An imports row; through the app's write connection when con is the app's reader."""
+    if isinstance(con, RunCursor):
+        with data.writing() as writer:
+            add_import(writer, import_id, sha256, status)
+        return
     con.execute(
         "insert into imports (import_id, kind, sha256, status) values (?, 'tickets', ?, ?)",
         [import_id, sha256, status],

@@ -1,4 +1,5 @@
-"""A process killed with SIGKILL during an import: on reopen, the old state or the new, never a mix.
+"""A process killed with SIGKILL during an import: on reopen, the old state or the new, never a mix;
+and the app serving the same file meanwhile goes on serving the old state, or the new.
 
 Each scenario runs the import in a child Python that the test kills; the database it leaves is
 then reopened and compared, table by table, with the state before the import and the state a
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from okam_analytics import db
 from okam_analytics.ingest import service
@@ -163,3 +165,36 @@ def test_kill_at_any_moment_leaves_the_old_or_the_new_state(states, export, tmp_
     found = snapshot(database)
     print(f"killed at {fraction:.2f} s: {'old' if found == states['before'] else 'new'} state")
     assert found in (states["before"], states["after"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "files"),
+    [("in_transaction", ["small.csv"]), ("committed", ["big.csv", "small.csv"])],
+    ids=["killed before its commit", "killed after its commit"],
+)
+def test_app_keeps_serving_after_a_writer_is_killed(
+    states, export, tmp_path, monkeypatch, navigation_v2, mode, files
+):
+    database = Path(shutil.copy(states["path"], tmp_path / "okam.duckdb"))
+    monkeypatch.setenv("OKAM_DB", str(database))
+    monkeypatch.setenv("OKAM_SAMPLE_DIR", str(tmp_path / "no-sample"))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/import.py").run()
+    assert history_files(at) == ["small.csv"]
+    # the writer waits at the gate until the app, which holds the file between runs, lets go
+    child = run_child(database, export, tmp_path / "marker", mode)
+    wait_for(tmp_path / "marker", child)
+    kill(child)
+    at.run()
+    assert not at.exception and not at.error
+    assert history_files(at) == files
+    expected = states["before"] if mode == "in_transaction" else states["after"]
+    assert snapshot(database) == expected
+
+
+def history_files(at: AppTest) -> list[str]:
+    """The file names of the Import page's history table, newest first."""
+    history = next(d.value for d in at.dataframe if list(d.value.columns)[:1] == ["Import"])
+    return history["File"].tolist()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -56,6 +58,25 @@ class SyncOutcome:
 def open_database(path: str | Path | None) -> duckdb.DuckDBPyConnection:
     """The database for a short read or write, waiting while another program writes it."""
     return db.connect(path)
+
+
+# How a sync reaches the database for each short read or write: by path from the command line;
+# the app passes its own writer (ui.data.writing), since one process opens a file one way only.
+Opener = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
+def opener_for(path: str | Path | None) -> Opener:
+    """Open the database at path for one short use, then close it."""
+
+    @contextmanager
+    def database() -> Iterator[duckdb.DuckDBPyConnection]:
+        con = open_database(path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    return database
 
 
 def start_of(day: date, zone: ZoneInfo) -> datetime:
@@ -112,12 +133,26 @@ def fetch(
         api.close()
 
 
-def write(
-    path: str | Path | None, connection: Connection, plans: list, cursor: str | None
-) -> SyncOutcome:
+def write(opener: Opener, connection: Connection, plans: list, cursor: str | None) -> SyncOutcome:
     """Load the staged plans and store the cursor, all in one transaction."""
     outcome = SyncOutcome(connection.name, connection.type, status="unchanged")
-    con = open_database(path)
+    try:
+        with opener() as con:
+            _write_plans(con, connection, plans, cursor, outcome)
+    finally:
+        for plan in plans:
+            if plan.private is not None:
+                plan.private.close()
+    return outcome
+
+
+def _write_plans(
+    con: duckdb.DuckDBPyConnection,
+    connection: Connection,
+    plans: list,
+    cursor: str | None,
+    outcome: SyncOutcome,
+) -> None:
     try:
         con.begin()
         try:
@@ -136,27 +171,23 @@ def write(
         except BaseException:
             con.rollback()
             raise
-    finally:
-        for plan in plans:
-            if plan.private is not None:
-                plan.private.close()
-        con.close()
-    return outcome
 
 
 def sync_one(
-    path: str | Path | None, name: str, full: bool = False, since: date | None = None
+    path: str | Path | None,
+    name: str,
+    full: bool = False,
+    since: date | None = None,
+    opener: Opener | None = None,
 ) -> SyncOutcome:
     """Sync one connection; never raises: a failure is the outcome's status and message."""
+    opener = opener or opener_for(path)
     outcome = SyncOutcome(name, "")
     secrets: list[str] = []
     try:
-        con = open_database(path)
-        try:
+        with opener() as con:
             connection = store.get(con, name)
             zone = ZoneInfo(settings.load(con)["calendar"]["timezone"])
-        finally:
-            con.close()
         outcome.type = connection.type
         cursor = None if (full or since) else connection.cursor
         start = start_of(since, zone) if since else None
@@ -170,39 +201,35 @@ def sync_one(
             outcome.requests = api.requests
         plans = stage(connection, fetched.batches, read_at)
         requests = outcome.requests
-        outcome = write(path, connection, plans, fetched.cursor)
+        outcome = write(opener, connection, plans, fetched.cursor)
         outcome.requests = requests
         return outcome
     except (SyncError, store.ConnectionRefused, ValueError) as exc:
         outcome.errors = [redact(str(exc), secrets)]
     except Exception as exc:  # an API shape or a database error: the message, not a traceback
         outcome.errors = [redact(f"{type(exc).__name__}: {exc}", secrets)]
-    _record_failure(path, outcome)
+    _record_failure(opener, outcome)
     return outcome
 
 
-def _record_failure(path: str | Path | None, outcome: SyncOutcome) -> None:
+def _record_failure(opener: Opener, outcome: SyncOutcome) -> None:
     try:
-        con = open_database(path)
-        try:
+        with opener() as con:
             if store.get(con, outcome.connection, missing_ok=True):
                 store.record_failed(con, outcome.connection, "; ".join(outcome.errors))
-        finally:
-            con.close()
     except (duckdb.Error, db.DatabaseBusy):
         pass  # the outcome printed still says why the sync failed
 
 
-def test_connection(path: str | Path | None, name: str) -> tuple[bool, str]:
+def test_connection(
+    path: str | Path | None, name: str, opener: Opener | None = None
+) -> tuple[bool, str]:
     """Authenticate against the API without loading anything: (ok, message)."""
     secrets: list[str] = []
     try:
-        con = open_database(path)
-        try:
+        with (opener or opener_for(path))() as con:
             connection = store.get(con, name)
             zone = ZoneInfo(settings.load(con)["calendar"]["timezone"])
-        finally:
-            con.close()
         connector = module(connection.type)
         token = read_secret(connection.secret_env)
         secrets.append(token)

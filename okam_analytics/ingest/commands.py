@@ -26,14 +26,19 @@ def _fail(message: str, code: int = EXIT_REFUSED) -> int:
     return code
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be opened (busy past the wait, unreadable): no file can load."""
+
+
 def _open(path: str | None) -> duckdb.DuckDBPyConnection:
     return db.connect(path)
 
 
 def import_one(
-    con: duckdb.DuckDBPyConnection, path: Path, args: argparse.Namespace
+    database: str | None, path: Path, args: argparse.Namespace, day_first: bool = True
 ) -> dict[str, Any]:
-    """Inspect and load one file; the JSON object that reports it."""
+    """Inspect one file without the database, then open it only to load (so that the app
+    reading the same file waits as little as possible); the JSON object that reports it."""
     outcome: dict[str, Any] = {"file": str(path), "kind": args.kind, "preset": args.preset}
     outcome |= {
         "import_id": None,
@@ -45,9 +50,10 @@ def import_one(
     if not path.is_file() or not os.access(path, os.R_OK):
         return outcome | {"errors": [f"Cannot read {path}: no such readable file."]}
     try:
-        day_first = dates.locale_day_first(settings.load(con))
         plan = service.inspect(path, path.name, args.kind, args.preset, day_first=day_first)
-        result = service.load(con, plan, accept_rejects=args.accept_rejects)
+        result = _load(database, plan, args.accept_rejects)
+    except DatabaseUnavailable:
+        raise
     except Exception as exc:  # one file's failure is reported; the other files still import
         return outcome | {"errors": [f"Could not import {path.name}: {exc}"]}
     outcome |= {"kind": plan.kind, "preset": plan.preset, "import_id": result.import_id}
@@ -66,6 +72,35 @@ def import_one(
     return outcome
 
 
+def calendar_day_first(database: str | None) -> bool:
+    """Whether the database's business calendar writes the day first (an ambiguous date
+    column follows it); read through a brief read-only open, defaults for a new database."""
+    if not db.database_path(database).exists():
+        return dates.locale_day_first(settings.defaults())
+    try:
+        con = db.connect(database, read_only=True)
+    except (db.DatabaseBusy, duckdb.Error, OSError) as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
+    try:
+        return dates.locale_day_first(settings.load(con))
+    finally:
+        con.close()
+
+
+def _load(database: str | None, plan: service.ImportPlan, accept: bool) -> service.ImportResult:
+    """Load an inspected plan through a connection opened for that write alone."""
+    if plan.refused or plan.private is None:
+        return service.load(None, plan)  # refused before any write: says why
+    try:
+        con = _open(database)
+    except (db.DatabaseBusy, duckdb.Error, OSError) as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
+    try:
+        return service.load(con, plan, accept_rejects=accept)
+    finally:
+        con.close()
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import each file; exit 0 if all loaded or unchanged, 1 if any refused, 2 on bad usage."""
     if args.preset:
@@ -77,26 +112,26 @@ def run_import(args: argparse.Namespace) -> int:
             return _fail(
                 f"preset '{args.preset}' reads {preset.kind}, not {args.kind}.", EXIT_USAGE
             )
-    try:
-        con = _open(args.db)
-    except (db.DatabaseBusy, duckdb.Error, OSError) as exc:
-        return _fail(str(exc))
     code = EXIT_OK
     try:
-        for name in args.files:
-            outcome = import_one(con, Path(name), args)
-            _print(outcome)
-            if outcome["status"] == "refused":
-                code = EXIT_REFUSED
-    finally:
-        con.close()
+        day_first = calendar_day_first(args.db)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    for name in args.files:
+        try:
+            outcome = import_one(args.db, Path(name), args, day_first)
+        except DatabaseUnavailable as exc:
+            return _fail(str(exc))
+        _print(outcome)
+        if outcome["status"] == "refused":
+            code = EXIT_REFUSED
     return code
 
 
 def run_imports(args: argparse.Namespace) -> int:
     """One JSON object per import, newest first."""
     try:
-        con = _open(args.db)
+        con = db.connect(args.db, read_only=db.database_path(args.db).exists())
     except (db.DatabaseBusy, duckdb.Error, OSError) as exc:
         return _fail(str(exc))
     try:

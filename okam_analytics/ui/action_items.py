@@ -58,8 +58,8 @@ def _add(client: str, text: str, owner: str, due) -> None:
         st.error(t("actions.text_missing"), icon=":material/error:")
         return
     try:
-        with closing(data.cursor()) as con:
-            actions.add(con, client, text, due, owner)
+        with data.writing() as writer:
+            actions.add(writer, client, text, due, owner)
     except actions.ActionRefused as exc:
         st.error(render.escape_markdown(exc), icon=":material/error:")
         return
@@ -69,10 +69,10 @@ def _add(client: str, text: str, owner: str, due) -> None:
 
 def _close(ids: list[int]) -> None:
     done = 0
-    with closing(data.cursor()) as con:
+    with data.writing() as writer:
         for item_id in ids:
             try:
-                actions.mark_done(con, int(item_id))
+                actions.mark_done(writer, int(item_id))
                 done += 1
             except actions.ActionRefused:
                 pass  # closed meanwhile (another tab, the command line): nothing to do

@@ -42,12 +42,12 @@ def actions(names: list[str]) -> None:
     name = st.selectbox(t("connections.choose"), names, key="settings_connections_name")
     test, sync = st.columns(2)
     if test.button(t("connections.test"), key="settings_connections_test"):
-        ok, message = test_connection(data.database_key(), name)
+        ok, message = test_connection(None, name, opener=data.writing)
         key = "connections.test_ok" if ok else "connections.test_failed"
         finish("success" if ok else "error", t(key, name=name, message=message))
     if sync.button(t("connections.sync_now"), key="settings_connections_sync", type="primary"):
-        with st.spinner(t("connections.syncing", name=name)), data.import_lock():
-            outcome = sync_one(data.database_key(), name)
+        with st.spinner(t("connections.syncing", name=name)):
+            outcome = sync_one(None, name, opener=data.writing)
         if outcome.status == "failed":
             finish(
                 "error", t("connections.sync_failed", name=name, message="; ".join(outcome.errors))
@@ -81,8 +81,8 @@ def add_form() -> None:
                 connection = build_connection(
                     name.strip(), type_name, base_url, extra, secret_env.strip()
                 )
-                with data.import_lock():
-                    store.add(data.cursor(), connection)
+                with data.writing() as writer:
+                    store.add(writer, connection)
             except ValueError as exc:
                 st.error(t("connections.add_refused", reason=str(exc)))
                 return

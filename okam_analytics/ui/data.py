@@ -1,12 +1,13 @@
-"""One DuckDB connection per process, results cached by data version, the bundled sample data."""
+"""The app's reads and writes of the database, results cached by data version, the bundled
+sample data. Another process may import meanwhile: see okam_analytics/ui/serving.py."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import threading
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from okam_analytics import db, settings
+from okam_analytics.ui.serving import RunCursor, SharedReader
 
 T = TypeVar("T")
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -29,23 +31,49 @@ def database_key() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
+def _reader(path: str) -> SharedReader:
+    return SharedReader(path)
+
+
+def reader() -> SharedReader:
+    """The process's hold on the database file it serves."""
+    return _reader(database_key())
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process-wide connection; use cursor() for queries, never this object across threads."""
-    return _connection(database_key())
+    """The process-wide read-only connection; use cursor() for queries, never this object
+    across threads (and never keep it: it is closed whenever a writer waits)."""
+    return reader().live()
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the shared connection: DuckDB connections are not thread-safe, cursors are."""
-    return connection().cursor()
+def cursor() -> RunCursor:
+    """A read-only cursor of the shared connection (DuckDB connections are not thread-safe,
+    cursors are); it follows the connection when a write in this process reopens it."""
+    return RunCursor(reader())
+
+
+def begin_run() -> None:
+    """The script run starts reading (app.py); writers wait until end_run, and a writer that
+    was already waiting goes first."""
+    reader().begin_run()
+
+
+def end_run() -> None:
+    """The script run has finished reading: a waiting writer may take the file."""
+    reader().end_run()
+
+
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one of the app's own writes (import, undo, settings, the
+    sample): one at a time, after the other runs of this process, waiting for other programs."""
+    with reader().writing() as con:
+        yield con
 
 
 @st.cache_resource(show_spinner=False)
 def import_lock() -> threading.Lock:
-    """The lock that serialises imports, undo and the sample load inside this process."""
+    """A lock for callers that serialise work of their own (writes are serialised by writing())."""
     return threading.Lock()
 
 
@@ -143,7 +171,7 @@ def import_count(con: duckdb.DuckDBPyConnection) -> int:
 
 @st.cache_resource(show_spinner=False)
 def _load_sample_once(db_key: str, folder: str) -> tuple[Message, ...]:
-    with import_lock(), closing(cursor()) as con:
+    with writing() as con:
         if import_count(con):
             return ()
         return tuple(load_sample_files(con, Path(folder)))

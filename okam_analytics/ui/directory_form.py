@@ -18,11 +18,14 @@ CONSULTANTS, ALIASES, CLIENTS = "settings_consultants", "settings_aliases", "set
 ROW_PIXELS = 35  # st.data_editor's row height
 
 
-def save_button(key: str, save: Callable[[], list], message: str, also: tuple = ()) -> None:
-    """A Save button under an editor: write, then draw the table (and `also`) again from the
-    data, forgetting edits made on rows that may have moved."""
+def save_button(
+    key: str, save: Callable[[duckdb.DuckDBPyConnection], list], message: str, also: tuple = ()
+) -> None:
+    """A Save button under an editor: write (through the app's write connection), then draw
+    the table (and `also`) again from the data, forgetting edits made on rows that may have moved."""
     if st.button(t("settings.save"), key=f"{key}_save", type="primary"):
-        problems = save()
+        with data.writing() as writer:
+            problems = save(writer)
         if problems:
             show_problems(problems)
         else:
@@ -57,7 +60,7 @@ def consultants_editor(con: duckdb.DuckDBPyConnection) -> None:
             "active_to": column.DateColumn(t("settings.col.active_to"), format=days),
         },
     )  # fmt: skip
-    save_button(CONSULTANTS, lambda: directory.save_consultants(con, edited),
+    save_button(CONSULTANTS, lambda writer: directory.save_consultants(writer, edited),
                 "settings.saved_consultants")  # fmt: skip
 
 
@@ -81,9 +84,9 @@ def aliases_editor(con: duckdb.DuckDBPyConnection) -> None:
         },
     )  # fmt: skip
 
-    def save() -> list:
+    def save(writer: duckdb.DuckDBPyConnection) -> list:
         with st.spinner(t("settings.refreshing")):
-            return directory.save_aliases(con, edited)
+            return directory.save_aliases(writer, edited)
 
     save_button(ALIASES, save, "settings.saved_aliases", also=(CONSULTANTS,))  # rows merged
 
@@ -115,4 +118,5 @@ def clients_editor(con: duckdb.DuckDBPyConnection) -> None:
                                           help=t("settings.col.contacts_help")),
         },
     )  # fmt: skip
-    save_button(CLIENTS, lambda: directory.save_clients(con, edited), "settings.saved_clients")
+    save_button(CLIENTS, lambda writer: directory.save_clients(writer, edited),
+                "settings.saved_clients")  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from datetime import datetime
 from typing import Any
 
@@ -151,7 +150,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, item: FilePlan) -> dict[str, Any]:
 def run_loads(items: list[FilePlan]) -> None:
     """Load the files in turn (one transaction each) with progress, then show the outcome."""
     outcomes = []
-    with data.import_lock(), closing(data.cursor()) as con:
+    with data.writing() as con:
         for item in items:
             outcomes.append(_load_one(con, item))
         history = service.list_imports(con)

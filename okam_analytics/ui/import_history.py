@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
-
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -62,7 +60,7 @@ def history(con: duckdb.DuckDBPyConnection) -> None:
 def _undo(import_id: int) -> None:
     # A button callback: it runs before the page is drawn, so the page shows the data after undo.
     try:
-        with data.import_lock(), closing(data.cursor()) as con:
+        with data.writing() as con:
             service.undo(con, import_id)
         st.session_state[UNDO_FLASH_KEY] = ("success", "import.undo.done", {"id": import_id})
     except ValueError as exc:

@@ -22,7 +22,7 @@ from okam_analytics.i18n import translate
 from okam_analytics.ingest import dates, presets, service
 from okam_analytics.ingest import map as mapping_rules
 from okam_analytics.ingest.service import ImportPlan
-from okam_analytics.ui import render
+from okam_analytics.ui import data, render
 from okam_analytics.ui.text import current_language, t
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx"]
@@ -322,7 +322,8 @@ def save_mapping(con: duckdb.DuckDBPyConnection, item: FilePlan, mapping: dict[s
         if not name.strip():
             st.warning(t("import.map.name_needed"))
             return
-        service.save_mapping(con, name.strip(), item.plan.kind, mapping)
+        with data.writing() as writer:
+            service.save_mapping(writer, name.strip(), item.plan.kind, mapping)
         st.session_state[MAPPING_KEY.format(n=n)] = mapping
         st.session_state[SAVED_KEY.format(n=n)] = name.strip()
         st.rerun()

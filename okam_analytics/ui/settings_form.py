@@ -16,7 +16,7 @@ import streamlit as st
 from okam_analytics import i18n, settings
 from okam_analytics import settings_edit as edit
 from okam_analytics.metrics import calendar, escalations
-from okam_analytics.ui import render
+from okam_analytics.ui import data, render
 from okam_analytics.ui.text import LANGUAGE_NAMES, t
 
 FLASH = "settings__flash"
@@ -285,22 +285,31 @@ def form(con: duckdb.DuckDBPyConnection, name: str, cfg: dict) -> None:
     values |= fields(cfg, others)
     buttons = st.container(horizontal=True)
     if buttons.button(t("settings.save"), key=f"settings_{name}_save", type="primary"):
-        problems = problems or edit.save_section(con, values)
+        problems = problems or save(values, cfg)
         if problems:
             show_problems(problems)
         else:
-            after_save(con, cfg, values)
             finish("settings.saved", [])
     if buttons.button(
         t("settings.reset"), key=f"settings_{name}_reset", help=t("settings.reset_help")
     ):
-        for section in sections:
-            edit.reset_section(con, section)
-        if "workload" in sections:
-            default_words = settings.defaults()["workload"]["absence_patterns"]
-            after_save(con, cfg, {"workload.absence_patterns": default_words})
+        with data.writing() as writer:
+            for section in sections:
+                edit.reset_section(writer, section)
+            if "workload" in sections:
+                default_words = settings.defaults()["workload"]["absence_patterns"]
+                after_save(writer, cfg, {"workload.absence_patterns": default_words})
         prefixes = tuple(f"settings_{section}_" for section in sections)
         finish("settings.reset_done", [k for k in st.session_state if k.startswith(prefixes)])
+
+
+def save(values: dict[str, Any], before: dict) -> list[edit.Message]:
+    """Write one form's values (and apply changed absence words); the problems, else []."""
+    with data.writing() as writer:
+        problems = edit.save_section(writer, values)
+        if not problems:
+            after_save(writer, before, values)
+    return problems
 
 
 def after_save(con: duckdb.DuckDBPyConnection, before: dict, values: dict[str, Any]) -> None:
