@@ -153,24 +153,23 @@ def _write_plans(
     cursor: str | None,
     outcome: SyncOutcome,
 ) -> None:
+    con.begin()
     try:
-        con.begin()
-        try:
-            for plan in plans:
-                result = service.load(con, plan, accept_rejects=True, joined=True)
-                outcome.errors += result.errors
-                if result.status == "loaded":
-                    outcome.status, outcome.import_id = "loaded", result.import_id
-                    outcome.import_ids.append(result.import_id)
-                    outcome.rows_loaded += result.rows_loaded
-                    outcome.rows_rejected += result.rows_rejected
-            store.record_synced(
-                con, connection.name, cursor, outcome.status, outcome.rows_loaded, outcome.import_id
-            )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        for plan in plans:
+            result = service.load(con, plan, accept_rejects=True, joined=True)
+            outcome.errors += result.errors
+            if result.status == "loaded":
+                outcome.status, outcome.import_id = "loaded", result.import_id
+                outcome.import_ids.append(result.import_id)
+                outcome.rows_loaded += result.rows_loaded
+                outcome.rows_rejected += result.rows_rejected
+        store.record_synced(
+            con, connection.name, cursor, outcome.status, outcome.rows_loaded, outcome.import_id
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def sync_one(
