@@ -134,17 +134,18 @@ def test_logging_the_plan_brings_each_fully_staffed_client_to_target(app, weeks,
     span = coverage_plan.horizon(cfg, LATEST, weeks)
     staffed = plan.groupby("client")["learner"].apply(lambda s: s.notna().all())
     assert staffed.any()
-    con.begin()
-    try:
-        for row in plan.dropna(subset=["learner"]).itertuples():
-            con.executemany(
-                "insert into time_entries (source, entry_key, work_date, consultant, client,"
-                " hours, is_absence, import_id) values ('plan', ?, ?, ?, ?, ?, false, 0)",
-                [(f"{row.client}|{row.learner}|{day}", day, row.learner, row.client,
-                  row.hours / len(span.working_days)) for day in span.working_days],
-            )  # fmt: skip
-        after = knowledge.redundancy_by_client(con, cfg, span.end_date).set_index("client")
-    finally:
-        con.rollback()
+    with data.writing() as writer:  # the app reads through a read-only connection
+        writer.begin()
+        try:
+            for row in plan.dropna(subset=["learner"]).itertuples():
+                writer.executemany(
+                    "insert into time_entries (source, entry_key, work_date, consultant, client,"
+                    " hours, is_absence, import_id) values ('plan', ?, ?, ?, ?, ?, false, 0)",
+                    [(f"{row.client}|{row.learner}|{day}", day, row.learner, row.client,
+                      row.hours / len(span.working_days)) for day in span.working_days],
+                )  # fmt: skip
+            after = knowledge.redundancy_by_client(writer, cfg, span.end_date).set_index("client")
+        finally:
+            writer.rollback()
     clients = staffed[staffed].index
     assert (after.loc[clients, "knowers"] >= 2).all(), after.loc[clients, "knowers"]
