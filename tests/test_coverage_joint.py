@@ -11,7 +11,7 @@ import random
 
 import pandas as pd
 import pytest
-from test_coverage_plan import A, E, WORKING_DAYS, add_entry, add_learner, cfg
+from test_coverage_plan import WORKING_DAYS, A, E, add_entry, add_learner, cfg
 
 from okam_analytics.metrics import coverage_joint, coverage_plan, knowledge
 
