@@ -120,3 +120,14 @@ def test_logging_a_random_plan_reaches_the_planned_knowers(con, seed):
     after = knowers_at_end(con)
     for client, slot in slots.iterrows():
         assert after[client] == slot["target_knowers"] - empty.get(client, 0), (client, plan)
+
+
+def test_learners_fitting_alone_but_not_together(target_three):
+    # budget 7 % of 120 = 8.4 h: 7.5 h alone fits, the 8.5 h each needs beside the other do not
+    plan = coverage_plan.coverage_plan(target_three, cfg(), A, budget_share=0.07)
+    rows = plan[["client", "learner", "hours", "reason"]].astype(object)
+    rows = rows.where(plan.notna(), None).values.tolist()
+    assert rows[0][0] == "X" and rows[0][1] in {"L1", "L2"} and rows[0][2:] == [7.5, None]
+    assert rows[1] == ["X", None, None, "over_budget_together"] and len(rows) == 2
+    log_plan(target_three, plan)
+    assert knowers_at_end(target_three)["X"] == 2

@@ -137,8 +137,11 @@ def trainer_of(scores: pd.DataFrame, client: str, learner: str | None, absent: s
     return mine["consultant"].iloc[0] if len(mine) else None
 
 
-def unfilled_reason(client: str, pairs: pd.DataFrame, chosen: pd.DataFrame, gain: float) -> str:
-    """Why a needed slot of the client stays empty."""
+def unfilled_reason(
+    client: str, pairs: pd.DataFrame, options: pd.DataFrame, taken: pd.DataFrame, gain: float
+) -> str:
+    """Why a needed slot of the client stays empty (options: every learner set; taken: the
+    chosen ones)."""
     mine = pairs[(pairs["client"] == client) & pairs["hours"].notna()]
     if gain <= 0:
         return "no_working_day"
@@ -147,8 +150,11 @@ def unfilled_reason(client: str, pairs: pd.DataFrame, chosen: pd.DataFrame, gain
     fitting = mine[mine["hours"] <= mine["budget_hours"] + 1e-9]
     if fitting.empty:
         return "over_budget"
-    taken = set(chosen.loc[chosen["client"] == client, "learner"])
-    return "budget_spent" if set(fitting["learner"]) - taken else "too_few_learners"
+    filled = int(taken.loc[taken["client"] == client, "slots"].sum())
+    if (options.loc[options["client"] == client, "slots"] > filled).any():
+        return "budget_spent"
+    learning = set(assignments(taken[taken["client"] == client])["learner"])
+    return "over_budget_together" if set(fitting["learner"]) - learning else "too_few_learners"
 
 
 def coverage_plan(
@@ -179,7 +185,7 @@ def coverage_plan(
     options = coverage_joint.plan_options(scores, list(slots["client"]), pairs, gain, cfg)
     budgets = dict(zip(calm["consultant"], calm["budget_hours"], strict=True))
     taken = options[coverage_solver.choose(options, budgets)]
-    return plan_rows(scores, slots, pairs, taken, gain, weeks, gone)
+    return plan_rows(scores, slots, pairs, (options, taken), gain, weeks, gone)
 
 
 def assignments(options: pd.DataFrame) -> pd.DataFrame:
@@ -193,12 +199,13 @@ def plan_rows(
     scores: pd.DataFrame,
     slots: pd.DataFrame,
     pairs: pd.DataFrame,
-    taken: pd.DataFrame,
+    options_taken: tuple[pd.DataFrame, pd.DataFrame],
     gain: float,
     weeks: int,
     absent: set[str],
 ) -> pd.DataFrame:
     """The plan table: the assignments, then a row per empty slot, by client."""
+    options, taken = options_taken
     chosen = assignments(taken)
     rows = [
         {"client": r.client, "learner": r.learner,
@@ -210,7 +217,7 @@ def plan_rows(
     for slot in slots.itertuples():
         reason = None
         for _ in range(int(slot.needed) - int(filled.get(slot.client, 0))):
-            reason = reason or unfilled_reason(slot.client, pairs, chosen, gain)
+            reason = reason or unfilled_reason(slot.client, pairs, options, taken, gain)
             rows.append({"client": slot.client, "learner": None, "trainer": None,
                          "hours": None, "hours_per_week": None, "reason": reason})  # fmt: skip
     plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
