@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_coverage_plan import WORKING_DAYS, A, E, add_entry, add_learner, cfg
@@ -131,3 +132,26 @@ def test_learners_fitting_alone_but_not_together(target_three):
     assert rows[1] == ["X", None, None, "over_budget_together"] and len(rows) == 2
     log_plan(target_three, plan)
     assert knowers_at_end(target_three)["X"] == 2
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_joint_hours_are_the_least_that_work_together(seed):
+    """Against every pair of hours on the half-hour grid up to the budgets: the joint hours
+    work, and any pair that works is at least as large for each learner."""
+    rng = random.Random(seed)
+    gain = 0.975811
+    own = np.array([rng.choice([0.0, 1.5, 4.0, 6.5]), rng.choice([0.0, 3.0, 7.2])])
+    total = float(own.sum() + rng.choice([10.0, 40.0, 62.5, 80.0]))
+    budget = np.array([rng.choice([9.0, 12.0]), rng.choice([9.0, 12.0])])
+    grid = np.arange(1, 25) / 2
+    working = [
+        (a, b) for a in grid[grid <= budget[0]] for b in grid[grid <= budget[1]]
+        if coverage_joint.is_knower(own + gain * np.array([a, b]),
+                                    np.full(2, total + gain * (a + b)), cfg()).all()
+    ]  # fmt: skip
+    got = coverage_joint.joint_hours(own, total, budget, gain, cfg())
+    if not working:
+        assert got is None
+    else:
+        assert tuple(got) in working
+        assert all(a >= got[0] and b >= got[1] for a, b in working)
