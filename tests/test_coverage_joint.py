@@ -75,6 +75,8 @@ def test_two_learners_on_one_client_get_the_least_joint_hours(target_three):
         ["X", "L1", "Bob", 8.5],
         ["X", "L2", "Bob", 8.5],
     ]
+    expected = coverage_plan.plan_knowers(target_three, cfg(), A, plan)
+    assert expected.values.tolist() == [["X", 1, 3]]
     log_plan(target_three, plan)
     assert knowers_at_end(target_three)["X"] == 3
 
@@ -117,10 +119,12 @@ def test_logging_a_random_plan_reaches_the_planned_knowers(con, seed):
     scores, gain = scores_and_gain(con)
     slots = coverage_plan.needed_slots(scores).set_index("client")
     empty = plan[plan["learner"].isna()]["client"].value_counts()
+    predicted = coverage_plan.plan_knowers(con, cfg(), A, plan).set_index("client")
     log_plan(con, plan)
     after = knowers_at_end(con)
     for client, slot in slots.iterrows():
         assert after[client] == slot["target_knowers"] - empty.get(client, 0), (client, plan)
+        assert predicted.loc[client, "knowers_with_plan"] == after[client]
 
 
 def test_learners_fitting_alone_but_not_together(target_three):

@@ -1,7 +1,8 @@
 """Cross-training plan: who should learn which client, for how many hours (SPEC 4.4).
 
 The needed slots, the eligible learners and the least hours of each (client, learner) pair are
-computed here; the choice of assignments is an exact integer program (coverage_solver).
+computed here; learner sets with their joint hours in coverage_joint; the choice of
+assignments is an exact integer program (coverage_solver).
 """
 
 from __future__ import annotations
@@ -223,6 +224,21 @@ def plan_rows(
     plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     plan = plan.sort_values(["client", "learner"], na_position="last", kind="stable")
     return plan.reset_index(drop=True)
+
+
+def plan_knowers(
+    con: duckdb.DuckDBPyConnection,
+    cfg: Settings,
+    as_of_date: date,
+    plan: pd.DataFrame,
+    weeks: int | None = None,
+    absent: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Knowers at E of every active client without new work and with all of a plan's hours
+    (client, knowers_at_end, knowers_with_plan)."""
+    span = horizon(cfg, as_of_date, int(cfg["coverage"]["plan_weeks"] if weeks is None else weeks))
+    scores = projection(con, cfg, span, set(absent))
+    return coverage_joint.knowers_with_plan(scores, plan, planned_gain(cfg, span), cfg)
 
 
 def report_coverage_plan(
