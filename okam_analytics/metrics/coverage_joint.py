@@ -95,6 +95,11 @@ def joint_hours(
     return None
 
 
+def kept(knowers: np.ndarray, total: float, cfg: Settings) -> int:
+    """How many of the knowers' K at E stay knowers when the client's total becomes total."""
+    return int(is_knower(knowers, np.full(knowers.shape, total), cfg).sum())
+
+
 def client_options(
     client: Any, scores: pd.DataFrame, pairs: pd.DataFrame, gain: float, cfg: Settings
 ) -> list[tuple]:
@@ -109,15 +114,21 @@ def client_options(
     options = []
     for size in range(1, min(target, len(cands)) + 1):
         for chosen in combinations(cands.itertuples(index=False), size):
-            k = np.array([own.get(p.learner, 0.0) for p in chosen], dtype=float)
             budget = np.array([p.budget_hours for p in chosen], dtype=float)
+            alone = sum(p.hours for p in chosen)
+            # the joint hours lie between the per-pair ones and the budgets: skip early a set
+            # that fills nothing even at the least, or goes above target even at the most
+            if (
+                kept(knowers, total + gain * alone, cfg) + size <= len(knowers)
+                or kept(knowers, total + gain * budget.sum(), cfg) + size > target
+            ):
+                continue  # fmt: skip
+            k = np.array([own.get(p.learner, 0.0) for p in chosen], dtype=float)
             hours = joint_hours(k, total, budget, gain, cfg)
             if hours is None:
                 continue
-            kept = int(is_knower(knowers, np.full(knowers.shape, total + gain * hours.sum()),
-                                 cfg).sum())  # fmt: skip
-            slots = kept + size - len(knowers)
-            if slots > 0 and kept + size <= target:
+            slots = kept(knowers, total + gain * hours.sum(), cfg) + size - len(knowers)
+            if slots > 0 and slots + len(knowers) <= target:
                 options.append((client, tuple(p.learner for p in chosen), tuple(hours), slots))
     return options
 
