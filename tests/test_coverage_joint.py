@@ -104,6 +104,20 @@ def test_a_knower_pushed_below_the_share_counts_as_one_more_slot(target_three):
     assert knowers_at_end(target_three)[["X", "Y"]].tolist() == [3, 3]
 
 
+def test_a_lone_learner_who_would_push_a_knower_out_is_too_few(target_three):
+    # as above with L2 absent: L1 takes X alone (7.5 h, one slot of two); on Y L1 alone drops Cy
+    target_three.execute("insert into clients (client, target_knowers) values ('Y', 3)")
+    add_entry(target_three, "Bob", "Y", A, 66)
+    add_entry(target_three, "Cy", "Y", A, 7.5)
+    plan = coverage_plan.coverage_plan(target_three, cfg(), A, budget_share=0.2, absent=["L2"])
+    plan = plan[["client", "learner", "hours", "reason"]].astype(object)
+    assert plan.where(plan.notna(), None).values.tolist() == [
+        ["X", "L1", 7.5, None],
+        ["X", None, None, "too_few_learners"],
+        ["Y", None, None, "too_few_learners"],
+    ]
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_logging_a_random_plan_reaches_the_planned_knowers(con, seed):
     rng = random.Random(seed)

@@ -154,8 +154,8 @@ def unfilled_reason(
     filled = int(taken.loc[taken["client"] == client, "slots"].sum())
     if (options.loc[options["client"] == client, "slots"] > filled).any():
         return "budget_spent"
-    learning = set(assignments(taken[taken["client"] == client])["learner"])
-    return "over_budget_together" if set(fitting["learner"]) - learning else "too_few_learners"
+    free = set(fitting["learner"]) - set(assignments(taken[taken["client"] == client])["learner"])
+    return "over_budget_together" if free and len(fitting) > 1 else "too_few_learners"
 
 
 def coverage_plan(
