@@ -151,33 +151,36 @@ def test_logging_the_plan_reaches_the_target(two_clients):
     assert 7.0 * coverage_plan.planned_gain(cfg(), coverage_plan.horizon(cfg(), A, 1)) < 7
 
 
-def brute_force(pairs, needed, budgets):
-    """The best (slots, -hours) over every subset of pairs that keeps the limits."""
-    rows = list(pairs.itertuples(index=False))
+def brute_force(options, budgets):
+    """The best (slots, -hours) over every choice of at most one option per client that keeps
+    the budgets."""
+    by_client = [[None, *group.itertuples(index=False)] for _, group in options.groupby("client")]
     best = (0, 0.0)
-    for chosen in itertools.product([False, True], repeat=len(rows)):
-        picked = [r for r, keep in zip(rows, chosen, strict=True) if keep]
-        slots = Counter(r.client for r in picked)
+    for chosen in itertools.product(*by_client):
+        picked = [o for o in chosen if o is not None]
         spent = Counter()
-        for r in picked:
-            spent[r.learner] += r.hours
-        if all(slots[c] <= needed[c] for c in slots) and all(
-            spent[name] <= budgets[name] for name in spent
-        ):
-            best = max(best, (len(picked), -sum(r.hours for r in picked)))
+        for o in picked:
+            for name, hours in zip(o.learners, o.hours, strict=True):
+                spent[name] += hours
+        if all(spent[name] <= budgets[name] for name in spent):
+            best = max(best, (sum(o.slots for o in picked), -sum(sum(o.hours) for o in picked)))
     return best
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 def test_solver_matches_exhaustive_search(seed):
     rng = random.Random(seed)
     people = ("L1", "L2", "L3")
-    pairs = pd.DataFrame(
-        [(c, p, rng.choice([0.5, 2, 3.5, 5, 7.5, 11])) for c in "ABCD" for p in people
-         if rng.random() < 0.7],
-        columns=["client", "learner", "hours"],
-    )  # fmt: skip
-    needed = {c: rng.randint(1, 2) for c in "ABCD"}
+    rows = []
+    for client in "ABCD":
+        for size in (1, 2):
+            for names in itertools.combinations(people, size):
+                if rng.random() < 0.5:
+                    hours = tuple(rng.choice([0.5, 2, 3.5, 5, 7.5, 11]) for _ in names)
+                    rows.append((client, names, hours, rng.randint(1, size)))
+    options = pd.DataFrame(rows, columns=["client", "learners", "hours", "slots"])
     budgets = {p: rng.choice([4, 8, 12]) for p in people}
-    picked = pairs[coverage_solver.choose(pairs, needed, budgets)]
-    assert (len(picked), -picked["hours"].sum()) == brute_force(pairs, needed, budgets)
+    picked = options[coverage_solver.choose(options, budgets)]
+    assert picked["client"].is_unique
+    got = (int(picked["slots"].sum()), -float(sum(sum(h) for h in picked["hours"])))
+    assert got == brute_force(options, budgets)

@@ -1,7 +1,8 @@
 """Cross-training plan: who should learn which client, for how many hours (SPEC 4.4).
 
 The needed slots, the eligible learners and the least hours of each (client, learner) pair are
-computed here; the choice of assignments is an exact integer program (coverage_solver).
+computed here; learner sets with their joint hours in coverage_joint; the choice of
+assignments is an exact integer program (coverage_solver).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from okam_analytics import db
-from okam_analytics.metrics import calendar, coverage_solver, workload
+from okam_analytics.metrics import calendar, coverage_joint, coverage_solver, workload
+from okam_analytics.metrics.coverage_joint import TOLERANCE, least_hours
 from okam_analytics.metrics.knowledge import knowledge_params
 from okam_analytics.metrics.period import Period
 
 Settings = dict[str, dict[str, Any]]
 PLAN_COLUMNS = ["client", "learner", "trainer", "hours", "hours_per_week", "reason"]
-TOLERANCE = 1 + 1e-9  # as the knower test of knowledge_scores.sql
 LOOKBACK_WEEKS = 4
 
 
@@ -104,37 +105,6 @@ def learners(
     return calm[["consultant", "utilisation", "weekly_capacity_hours", "budget_hours"]]
 
 
-def is_knower(knowledge: np.ndarray, total: np.ndarray, cfg: Settings) -> np.ndarray:
-    """The knower test of SPEC 4.1 on arrays (floor and share, with the usual tolerance)."""
-    k = cfg["knowledge"]
-    return (knowledge * TOLERANCE >= float(k["knower_floor"])) & (
-        knowledge * TOLERANCE >= float(k["min_share"]) * total
-    )
-
-
-def least_hours(own: np.ndarray, total: np.ndarray, gain: float, cfg: Settings) -> np.ndarray:
-    """Least multiple of 0.5 h making a learner a knower at E (NaN where no amount can).
-
-    own: the learner's projected K at E; total: the client's projected total K at E; gain: K at
-    E of one planned hour. Planned hours count in both (closed form, then checked).
-    """
-    k = cfg["knowledge"]
-    floor, share = float(k["knower_floor"]), float(k["min_share"])
-    if gain <= 0:
-        return np.full(own.shape, np.nan)
-    by_floor = (floor - own) / gain
-    if share < 1:
-        by_share = (share * total - own) / (gain * (1 - share))
-    else:  # the learner must hold everything: only possible when nobody else holds any
-        by_share = np.where(total - own > 0, np.inf, 0.0)
-    raw = np.maximum(np.maximum(by_floor, by_share), 0.5)
-    hours = np.where(np.isfinite(raw), np.maximum(np.ceil(raw * 2) / 2 - 0.5, 0.5), np.nan)
-    for _ in range(3):  # the closed form may be a half hour early at a rounding edge
-        short = np.isfinite(hours) & ~is_knower(own + hours * gain, total + hours * gain, cfg)
-        hours = np.where(short, hours + 0.5, hours)
-    return hours
-
-
 def candidate_pairs(
     scores: pd.DataFrame, slots: pd.DataFrame, calm: pd.DataFrame, gain: float, cfg: Settings
 ) -> pd.DataFrame:
@@ -168,8 +138,11 @@ def trainer_of(scores: pd.DataFrame, client: str, learner: str | None, absent: s
     return mine["consultant"].iloc[0] if len(mine) else None
 
 
-def unfilled_reason(client: str, pairs: pd.DataFrame, chosen: pd.DataFrame, gain: float) -> str:
-    """Why a needed slot of the client stays empty."""
+def unfilled_reason(
+    client: str, pairs: pd.DataFrame, options: pd.DataFrame, taken: pd.DataFrame, gain: float
+) -> str:
+    """Why a needed slot of the client stays empty (options: every learner set; taken: the
+    chosen ones)."""
     mine = pairs[(pairs["client"] == client) & pairs["hours"].notna()]
     if gain <= 0:
         return "no_working_day"
@@ -178,8 +151,11 @@ def unfilled_reason(client: str, pairs: pd.DataFrame, chosen: pd.DataFrame, gain
     fitting = mine[mine["hours"] <= mine["budget_hours"] + 1e-9]
     if fitting.empty:
         return "over_budget"
-    taken = set(chosen.loc[chosen["client"] == client, "learner"])
-    return "budget_spent" if set(fitting["learner"]) - taken else "too_few_learners"
+    filled = int(taken.loc[taken["client"] == client, "slots"].sum())
+    if (options.loc[options["client"] == client, "slots"] > filled).any():
+        return "budget_spent"
+    free = set(fitting["learner"]) - set(assignments(taken[taken["client"] == client])["learner"])
+    return "over_budget_together" if free and len(fitting) > 1 else "too_few_learners"
 
 
 def coverage_plan(
@@ -207,42 +183,62 @@ def coverage_plan(
     calm = learners(con, cfg, span, share)
     calm = calm[~calm["consultant"].isin(gone)]
     pairs = candidate_pairs(scores, slots, calm, gain, cfg)
-    feasible = pairs[pairs["hours"].notna() & (pairs["hours"] <= pairs["budget_hours"] + 1e-9)]
-    picked = coverage_solver.choose(
-        feasible.reset_index(drop=True),
-        dict(zip(slots["client"], slots["needed"].astype(int), strict=True)),
-        dict(zip(calm["consultant"], calm["budget_hours"], strict=True)),
-    )
-    chosen = feasible.reset_index(drop=True)[picked]
-    return plan_rows(scores, slots, pairs, chosen, gain, weeks, gone)
+    options = coverage_joint.plan_options(scores, list(slots["client"]), pairs, gain, cfg)
+    budgets = dict(zip(calm["consultant"], calm["budget_hours"], strict=True))
+    taken = options[coverage_solver.choose(options, budgets)]
+    return plan_rows(scores, slots, pairs, (options, taken), gain, weeks, gone)
+
+
+def assignments(options: pd.DataFrame) -> pd.DataFrame:
+    """The chosen options as one row per (client, learner, hours)."""
+    rows = [(o.client, name, h) for o in options.itertuples()
+            for name, h in zip(o.learners, o.hours, strict=True)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["client", "learner", "hours"])
 
 
 def plan_rows(
     scores: pd.DataFrame,
     slots: pd.DataFrame,
     pairs: pd.DataFrame,
-    chosen: pd.DataFrame,
+    options_taken: tuple[pd.DataFrame, pd.DataFrame],
     gain: float,
     weeks: int,
     absent: set[str],
 ) -> pd.DataFrame:
     """The plan table: the assignments, then a row per empty slot, by client."""
+    options, taken = options_taken
+    chosen = assignments(taken)
     rows = [
         {"client": r.client, "learner": r.learner,
          "trainer": trainer_of(scores, r.client, r.learner, absent),
          "hours": float(r.hours), "hours_per_week": float(r.hours) / weeks, "reason": None}
         for r in chosen.itertuples()
     ]  # fmt: skip
-    filled = chosen["client"].value_counts()
+    filled = taken.groupby("client")["slots"].sum()
     for slot in slots.itertuples():
         reason = None
         for _ in range(int(slot.needed) - int(filled.get(slot.client, 0))):
-            reason = reason or unfilled_reason(slot.client, pairs, chosen, gain)
+            reason = reason or unfilled_reason(slot.client, pairs, options, taken, gain)
             rows.append({"client": slot.client, "learner": None, "trainer": None,
                          "hours": None, "hours_per_week": None, "reason": reason})  # fmt: skip
     plan = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     plan = plan.sort_values(["client", "learner"], na_position="last", kind="stable")
     return plan.reset_index(drop=True)
+
+
+def plan_knowers(
+    con: duckdb.DuckDBPyConnection,
+    cfg: Settings,
+    as_of_date: date,
+    plan: pd.DataFrame,
+    weeks: int | None = None,
+    absent: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Knowers at E of every active client without new work and with all of a plan's hours
+    (client, knowers_at_end, knowers_with_plan)."""
+    span = horizon(cfg, as_of_date, int(cfg["coverage"]["plan_weeks"] if weeks is None else weeks))
+    scores = projection(con, cfg, span, set(absent))
+    return coverage_joint.knowers_with_plan(scores, plan, planned_gain(cfg, span), cfg)
 
 
 def report_coverage_plan(
