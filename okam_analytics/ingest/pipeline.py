@@ -42,6 +42,7 @@ class Mapped:
     mapping: dict[str, Any]
     stored_headers: list[str]  # [] when refused: the rows are read only to be counted
     refusal: str | None = None
+    saved_name: str | None = None  # the saved mapping applied, if one was
 
 
 @dataclass(frozen=True)
