@@ -23,7 +23,7 @@ from test_read import BILLION_LAUGHS, excel_style_workbook, workbook
 
 from okam_analytics import db
 from okam_analytics.cli import main
-from okam_analytics.ingest import service
+from okam_analytics.ingest import read, service
 
 REPO = Path(__file__).resolve().parents[1]
 GLPI_HEADER = (
@@ -247,7 +247,7 @@ def test_upload_over_the_size_cap_is_refused_before_reading(database, monkeypatc
     def never(*args, **kwargs):
         raise AssertionError("an upload over the cap must not be read")
 
-    monkeypatch.setattr(service, "_read", never)
+    monkeypatch.setattr(read, "open_export", never)
     # bytes(n) is zero pages the kernel maps lazily: the 200 MB cost nothing here
     plan = service.inspect(bytes(service.MAX_UPLOAD_BYTES + 1), "big.csv")
     assert plan.refused == (

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from okam_analytics import db
-from okam_analytics.ingest import presets, service
+from okam_analytics import db, settings
+from okam_analytics.ingest import dates, presets, service
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +45,8 @@ def import_one(
     if not path.is_file() or not os.access(path, os.R_OK):
         return outcome | {"errors": [f"Cannot read {path}: no such readable file."]}
     try:
-        plan = service.inspect(path, path.name, kind=args.kind, preset=args.preset)
+        day_first = dates.locale_day_first(settings.load(con))
+        plan = service.inspect(path, path.name, args.kind, args.preset, day_first=day_first)
         result = service.load(con, plan, accept_rejects=args.accept_rejects)
     except Exception as exc:  # one file's failure is reported; the other files still import
         return outcome | {"errors": [f"Could not import {path.name}: {exc}"]}

@@ -107,7 +107,7 @@ def _refusal(text: TextFile, layout: CsvLayout, error_type: str, position: int) 
     return refused(f"Line {line} {reason}.")
 
 
-def _trimmed(column: str) -> str:
+def trimmed(column: str) -> str:
     """Trim spaces, tabs and line breaks. The guard (empty, or a first or last character below
     '!') is two cheap comparisons, and skips the copy for the many clean values."""
     return (
@@ -124,8 +124,8 @@ def _blank(column: str) -> str:
 def _projection(width: int, keep: set[int] | None) -> str:
     """Trimmed kept columns; with a selection, BLANK flags rows empty in every column."""
     if keep is None:
-        return ", ".join(_trimmed(f"c{i}") for i in range(1, width + 1))
-    kept = [_trimmed(f"c{i}") for i in range(1, width + 1) if i in keep]
+        return ", ".join(trimmed(f"c{i}") for i in range(1, width + 1))
+    kept = [trimmed(f"c{i}") for i in range(1, width + 1) if i in keep]
     cells = [f"c{i}" for i in range(1, width + 1)]
     first = f"coalesce({', '.join(cells)})"
     every = " and ".join(_blank(cell) for cell in cells)

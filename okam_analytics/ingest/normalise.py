@@ -8,12 +8,15 @@ time entries without a source id, `__content_hash`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from okam_analytics import db
-from okam_analytics.ingest import presets
+from okam_analytics.ingest import dates, presets
 from okam_analytics.ingest.map import FIELDS, Source
 from okam_analytics.ingest.presets import Preset
 
@@ -35,7 +38,6 @@ VOCABULARY_TYPES = ("priority", "status", "boolean")
 # Types whose text is parsed: staged keeps the text too (r_<field>) for the findings.
 PARSED = ("timestamp", "date", "time", "number", "integer", "hours", *VOCABULARY_TYPES)
 DURATION_UNITS = {"decimal": 1.0, "hms": 1.0, "minutes": 60.0, "seconds": 3600.0}
-ISO = "ISO 8601"
 # What identifies a time entry without a source id (plus its occurrence number in the file).
 ENTRY_CONTENT = [
     "consultant", "work_date", "started_at", "client", "project", "task", "ticket_id",
@@ -82,40 +84,83 @@ def raw_column(kind: str, field: str) -> str:
     return f"r_{field}" if FIELDS[kind][field] in PARSED else field
 
 
-def rank_date_formats(
+MAIN_DATES = ("created_at", "event_at", "work_date", "started_at")  # the format imports record
+SAMPLE_ROWS = 5000  # values per date column the format is inferred from, across the file
+AMBIGUOUS = (
+    "day and month cannot be told apart (no day above 12 in the values sampled);"
+    " read as {order}: check a few dates"
+)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What build_staged decided: the main date format, and column-level warnings."""
+
+    date_format: str | None
+    findings: list[tuple] = dataclasses.field(default_factory=list)  # (line, column, ...)
+
+
+def infer_date_formats(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    date_exprs: list[str],
+    date_cleans: dict[str, str],
     preset: Preset,
+    day_first: bool,
     params: Params,
-) -> tuple[list[str], str | None]:
-    """The preset's date formats, those parsing most sample dates first, and the best format
-    (ISO 8601 counts as one; None when no date parses)."""
-    formats = list(preset.date_formats)
-    if not date_exprs:
-        return formats, None
-    sample = ", ".join(f"{e} as d{i}" for i, e in enumerate(date_exprs))
-    counts = []
-    for fmt in formats:
-        bound = params.bind(fmt)
-        counts.append(
-            " + ".join(f"count(try_strptime(d{i}, {bound}))" for i in range(len(date_exprs)))
+) -> dict[str, dates.DateFormat]:
+    """Each date field's format, inferred from one sample of values spread over the file."""
+    if not date_cleans:
+        return {}
+    picked = ", ".join(f"{e} as d{i}" for i, e in enumerate(date_cleans.values()))
+    sql = (
+        f"select {picked} from {quote(table)}"
+        f" using sample reservoir({SAMPLE_ROWS} rows) repeatable (7)"
+    )
+    rows = db.run_sql(con, sql, **params.values).fetchall()
+    hints = [] if preset.is_generic else preset.date_formats  # generic lists are no preference
+    samples = {name: [row[i] for row in rows] for i, name in enumerate(date_cleans)}
+    return dates.infer_columns(samples, hints, day_first)
+
+
+def date_expr(r: str, fmt: dates.DateFormat, params: Params) -> str:
+    """SQL parsing the text r with the column's format (ISO: a cast), once per value."""
+    iso = f"try_cast({r} as timestamp)"
+    if not fmt.formats:
+        return iso
+    text = r
+    if fmt.month_names:  # the month word becomes its number, by a lookup in two lists
+        sep = re.escape(fmt.separator)
+        pattern = params.bind(rf"^(\d{{1,2}}){sep}([^{sep}]+){sep}(.*)$")
+        words, numbers = params.bind(list(dates.MONTHS)), params.bind(list(dates.MONTHS.values()))
+        word = f"rtrim(lower(regexp_extract({r}, {pattern}, 2)), '.')"
+        month = f"list_extract({numbers}, list_position({words}, {word}))"
+        text = (
+            f"concat(regexp_extract({r}, {pattern}, 1), '/', {month}, '/',"
+            f" regexp_extract({r}, {pattern}, 3))"
         )
-    counts.append(" + ".join(f"count(try_cast(d{i} as timestamp))" for i in range(len(date_exprs))))
-    sql = f"select {', '.join(counts)} from (select {sample} from {quote(table)} limit 5000)"
-    hits = db.run_sql(con, sql, **params.values).fetchall()[0]
-    ranked = sorted(range(len(formats)), key=lambda i: -hits[i])  # stable: ties keep preset order
-    best = min(range(len(hits)), key=lambda i: -hits[i])
-    if hits[best] == 0:
-        return formats, None
-    return [formats[i] for i in ranked], ISO if best == len(formats) else formats[best]
+    parsed = f"try_strptime({text}, {params.bind(list(fmt.formats))})"
+    if fmt.iso_first:
+        return f"coalesce({iso}, {parsed})"
+    return f"coalesce({parsed}, {iso})" if fmt.iso_after else parsed
+
+
+def ambiguity_findings(
+    formats: dict[str, dates.DateFormat], sources: dict[str, Source]
+) -> list[tuple]:
+    """A warning per date column whose day/month order no value decided."""
+    found = []
+    for name, fmt in formats.items():
+        if fmt.ambiguous:
+            order = f"{'day/month' if fmt.day_first else 'month/day'} ({fmt.label})"
+            found.append((None, sources[name].label, None, AMBIGUOUS.format(order=order)))
+    return found
 
 
 def typed_expr(
     kind_of: str,
     r: str,
     preset: Preset,
-    formats: list[str],
+    date_format: dates.DateFormat | None,
     params: Params,
     scale: float | None = None,
 ) -> str:
@@ -129,9 +174,7 @@ def typed_expr(
     if kind_of == "positive":
         return f"{number} > 0"  # null stays null: an empty cell says nothing
     if kind_of in ("timestamp", "date"):
-        stamp = f"try_cast({r} as timestamp)"
-        if formats:
-            stamp = f"coalesce(try_strptime({r}, {params.bind(formats)}), {stamp})"
+        stamp = date_expr(r, date_format or dates.DateFormat(), params)
         return stamp if kind_of == "timestamp" else f"cast({stamp} as date)"
     if kind_of == "time":
         clock = f"try_cast({r} as time)"
@@ -223,15 +266,17 @@ def build_staged(
     kind: str,
     preset: Preset,
     sources: dict[str, Source],
-) -> str | None:
-    """Create `staged` from the raw table; return the date format that parsed most dates."""
+    day_first: bool = True,
+) -> Built:
+    """Create `staged` from the raw table; each date column parsed with its inferred format
+    (day_first: the calendar locale's order, for columns no value decides)."""
     con.execute(db.sql_text("ingest_macros"))
     register_vocabulary(con, preset)
     params = Params()
     fields = FIELDS[kind]
     cleans = {f: clean_expr(f, s, preset, params) for f, s in sources.items()}
-    dates = [cleans[f] for f in cleans if fields[f] in ("timestamp", "date")]
-    formats, best = rank_date_formats(con, table, dates, preset, params)
+    date_cleans = {f: cleans[f] for f in cleans if fields[f] in ("timestamp", "date")}
+    formats = infer_date_formats(con, table, date_cleans, preset, day_first, params)
     cleaned, selects, joins = ["__line"], ["c.*"], []
     for field, kind_of in fields.items():
         if field not in sources:
@@ -246,7 +291,8 @@ def build_staged(
             cleaned.append(f"{cleans[field]} as {quote('r_' + field)}")
             how = "positive" if sources[field].positive else kind_of
             r = f"c.{quote('r_' + field)}"
-            expr = typed_expr(how, r, preset, formats, params, preset.scale.get(field))
+            fmt = formats.get(field)
+            expr = typed_expr(how, r, preset, fmt, params, preset.scale.get(field))
             selects.append(f"cast({expr} as {SQL_TYPES[kind_of]}) as {quote(field)}")
     fix, replaced = derived(kind, sources)
     exclude = f" exclude ({', '.join(quote(c) for c in replaced)})" if replaced else ""
@@ -257,7 +303,8 @@ def build_staged(
         select *{exclude}{"".join(", " + f for f in fix)} from t
     """
     db.run_sql(con, sql, **params.values)
-    return best
+    main = next((formats[f] for f in MAIN_DATES if f in formats), None)
+    return Built(main.label if main else None, ambiguity_findings(formats, sources))
 
 
 def timesheet_derived(sources: dict[str, Source]) -> tuple[list[str], list[str]]:

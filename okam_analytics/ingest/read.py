@@ -59,7 +59,7 @@ class RawTable:
         self.con.close()
 
 
-def _private_connection() -> duckdb.DuckDBPyConnection:
+def private_connection() -> duckdb.DuckDBPyConnection:
     # A directory DuckDB creates only if it spills, and removes when the connection closes.
     spill = Path(tempfile.gettempdir()) / f"okam_read_{os.getpid()}_{secrets.token_hex(6)}"
     return duckdb.connect(
@@ -118,26 +118,20 @@ def _raw_table(
     )
 
 
-def _kept(layout: sniff.CsvLayout, columns: ColumnChoice) -> set[int] | None:
+def _kept(layout: sniff.CsvLayout, wanted: list[str] | None) -> set[int] | None:
     """1-based positions of the header cells to store, or None for all."""
-    if columns is None:
-        return None
-    headers = table.column_names(layout.header_cells).headers
-    wanted = columns(headers) if callable(columns) else columns
     if wanted is None:
         return None
-    wanted = set(wanted)
-    return {i for i, header in enumerate(headers, start=1) if header in wanted}
+    headers = table.column_names(layout.header_cells).headers
+    if not set(wanted) <= set(headers):  # the header changed on a second reading: keep all
+        return None
+    return {i for i, header in enumerate(headers, start=1) if header in set(wanted)}
 
 
-def _load_text(
-    con: duckdb.DuckDBPyConnection, text: encoding.TextFile, max_rows: int, columns: ColumnChoice
-) -> sniff.CsvLayout:
+def _sniffed(text: encoding.TextFile) -> sniff.CsvLayout:
     sample, truncated = _text_sample(text.path)
     sniff.refuse_markup(sample)
-    layout = sniff.sniff_csv(sample, text.newline, truncated)
-    csv_load.load_csv(con, text, layout, max_rows, _kept(layout, columns))
-    return layout
+    return sniff.sniff_csv(sample, text.newline, truncated)
 
 
 def _prepared(source: Source, head: bytes, work: Path, checked: bool) -> encoding.TextFile:
@@ -146,60 +140,128 @@ def _prepared(source: Source, head: bytes, work: Path, checked: bool) -> encodin
     return encoding.normalise_newlines(text, work) if text.bare_returns else text
 
 
-def _load_prepared(
-    con: duckdb.DuckDBPyConnection,
-    text: encoding.TextFile,
-    work: Path,
-    max_rows: int,
-    columns: ColumnChoice,
-) -> tuple[encoding.TextFile, sniff.CsvLayout]:
+@dataclass
+class OpenedExport:
+    """An export whose header row is known and whose rows are not read yet (`read_rows`)."""
+
+    con: duckdb.DuckDBPyConnection
+    source: Source
+    head: bytes
+    file_name: str
+    max_rows: int
+    headers: list[str]  # every header cell as named in the RawTable (blanks: column_<n>)
+    duplicate_headers: list[str]
+    work: tempfile.TemporaryDirectory | None = None
+    text: encoding.TextFile | None = None
+    layout: sniff.CsvLayout | None = None
+    found: xlsx.Sheet | None = None  # a workbook is loaded whole when opened
+
+    def read_rows(self, wanted: list[str] | None = None) -> RawTable:
+        """Load the rows, storing only the `wanted` headers' columns (None: all); once."""
+        try:
+            raw = _read_workbook_rows(self) if self.found else _read_text_rows(self, wanted)
+            if raw.rows_read == 0:
+                raise ImportRefused("The file has a header row but no data rows.")
+        except BaseException:
+            self.con.close()
+            raise
+        finally:
+            self.release()
+        return raw
+
+    def release(self) -> None:
+        """Remove the work folder of a text export (the rows, once read, are in `con`)."""
+        if self.work is not None:
+            self.work.cleanup()
+            self.work = None
+
+    def close(self) -> None:
+        """Abandon the export without reading its rows."""
+        self.release()
+        self.con.close()
+
+
+def _load_rows(opened: OpenedExport, wanted: list[str] | None) -> None:
+    """read_csv the prepared file; on a reader failure fix the line ends, then the encoding."""
+    work = Path(opened.work.name)
     try:
-        return text, _load_text(con, text, max_rows, columns)
+        csv_load.load_csv(
+            opened.con, opened.text, opened.layout, opened.max_rows, _kept(opened.layout, wanted)
+        )
     except csv_load.UnreadableCsv:
-        if not text.returns:
+        if not opened.text.returns:
             raise
         # DuckDB cannot read LF and CRLF line ends mixed in one file: make them all LF.
-        text = encoding.normalise_newlines(text, work)
-        return text, _load_text(con, text, max_rows, columns)
+        opened.text = encoding.normalise_newlines(opened.text, work)
+        opened.layout = _sniffed(opened.text)
+        _load_rows(opened, wanted)
+    except csv_load.InvalidText:
+        if opened.text.checked:
+            raise
+        # not UTF-8 after all: check every byte, then transcode (or refuse) and read again
+        opened.text = _prepared(opened.source, opened.head, work, checked=True)
+        opened.layout = _sniffed(opened.text)
+        _load_rows(opened, wanted)
 
 
-def _read_text(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    head: bytes,
+def _read_text_rows(opened: OpenedExport, wanted: list[str] | None) -> RawTable:
+    _load_rows(opened, wanted)
+    layout, text = opened.layout, opened.text
+    names, rows = table.finish_table(opened.con, layout.header_cells, len(layout.header_cells))
+    return _raw_table(
+        opened.con, names, rows, opened.file_name, encoding=text.encoding,
+        delimiter=layout.delimiter, sheet=None, sheets=[], header_line=layout.header_line,
+        sha256=text.sha256,
+    )  # fmt: skip
+
+
+def _read_workbook_rows(opened: OpenedExport) -> RawTable:
+    found = opened.found
+    names, rows = table.finish_table(opened.con, found.header_cells, found.width)
+    return _raw_table(
+        opened.con, names, rows, opened.file_name, encoding=None, delimiter=None,
+        sheet=found.sheet, sheets=found.sheets, header_line=found.header_line,
+        sha256=_sha256(opened.source),
+    )  # fmt: skip
+
+
+def _header_cells(opened: OpenedExport, sheet: str | None) -> list[str | None]:
+    """Prepare the export and sniff its header row (a workbook's rows are loaded meanwhile)."""
+    if sniff.file_kind(opened.head) == "zip":
+        confine(opened.con, [], [])  # rows arrive as Arrow batches: no file at all
+        opened.found = xlsx.load_xlsx(opened.con, opened.source, sheet, opened.max_rows)
+        return [*opened.found.header_cells]
+    opened.work = tempfile.TemporaryDirectory(prefix="okam_read_")
+    given = [] if isinstance(opened.source, bytes | bytearray | memoryview) else [opened.source]
+    confine(opened.con, [str(Path(p).resolve()) for p in given], [opened.work.name])
+    opened.text = _prepared(opened.source, opened.head, Path(opened.work.name), checked=False)
+    opened.layout = _sniffed(opened.text)
+    return list(opened.layout.header_cells)
+
+
+def open_export(
+    source: bytes | os.PathLike,
     file_name: str,
-    max_rows: int,
-    columns: ColumnChoice = None,
-) -> RawTable:
-    with tempfile.TemporaryDirectory(prefix="okam_read_") as work:
-        given = [] if isinstance(source, bytes | bytearray | memoryview) else [str(source)]
-        confine(con, [str(Path(p).resolve()) for p in given], [work])
-        text = _prepared(source, head, Path(work), checked=False)
-        try:
-            text, layout = _load_prepared(con, text, Path(work), max_rows, columns)
-        except csv_load.InvalidText:
-            if text.checked:
-                raise
-            # not UTF-8 after all: check every byte, then transcode (or refuse) and read again
-            text = _prepared(source, head, Path(work), checked=True)
-            text, layout = _load_prepared(con, text, Path(work), max_rows, columns)
-    names, rows = table.finish_table(con, layout.header_cells, len(layout.header_cells))
-    return _raw_table(
-        con, names, rows, file_name, encoding=text.encoding, delimiter=layout.delimiter,
-        sheet=None, sheets=[], header_line=layout.header_line, sha256=text.sha256,
-    )  # fmt: skip
+    sheet: str | None = None,
+    max_rows: int = 20_000_000,
+) -> OpenedExport:
+    """The read stage's first half: the encoding, dialect and header row of an export.
 
-
-def _read_workbook(
-    con: duckdb.DuckDBPyConnection, source: Source, file_name: str, sheet: str | None, max_rows: int
-) -> RawTable:
-    confine(con, [], [])  # rows arrive as Arrow batches: no file at all
-    found = xlsx.load_xlsx(con, source, sheet, max_rows)
-    names, rows = table.finish_table(con, found.header_cells, found.width)
-    return _raw_table(
-        con, names, rows, file_name, encoding=None, delimiter=None, sheet=found.sheet,
-        sheets=found.sheets, header_line=found.header_line, sha256=_sha256(source),
-    )  # fmt: skip
+    file_name is only a label for messages and records: it is never opened. Raises
+    ImportRefused naming the problem. Call `read_rows` (or `close`) on the result."""
+    if isinstance(source, str):
+        source = Path(source)
+    head, whole = _head(source)
+    if whole and not head.strip(_SPACE_AND_MARKS):
+        raise ImportRefused("The file is empty.")
+    opened = OpenedExport(private_connection(), source, head, file_name, max_rows, [], [])
+    try:
+        names = table.column_names(_header_cells(opened, sheet))
+    except BaseException:
+        opened.close()
+        raise
+    opened.headers, opened.duplicate_headers = names.headers, names.duplicate_headers
+    return opened
 
 
 def read_export(
@@ -211,26 +273,15 @@ def read_export(
 ) -> RawTable:
     """Read a CSV or .xlsx export into a RawTable, or raise ImportRefused naming the problem.
 
-    file_name is only a label for messages and records: it is never opened. columns: the
-    headers to store in the table (or a function of the header row giving them); a CSV's
-    other columns are still parsed for the structural checks but not stored. `headers` and
-    `columns` of the RawTable always list every header. Workbooks store every column.
+    columns: the headers to store in the table (or a function of the header row giving
+    them); a CSV's other columns are still parsed for the structural checks but not stored.
+    `headers` and `columns` of the RawTable always list every header. Workbooks store every
+    column. (The import itself calls `open_export`, then `read_rows` with the mapped headers.)
     """
-    if isinstance(source, str):
-        source = Path(source)
-    head, whole = _head(source)
-    if whole and not head.strip(_SPACE_AND_MARKS):
-        raise ImportRefused("The file is empty.")
-    kind = sniff.file_kind(head)
-    con = _private_connection()
+    opened = open_export(source, file_name, sheet, max_rows)
     try:
-        if kind == "zip":
-            raw = _read_workbook(con, source, file_name, sheet, max_rows)
-        else:
-            raw = _read_text(con, source, head, file_name, max_rows, columns)
-        if raw.rows_read == 0:
-            raise ImportRefused("The file has a header row but no data rows.")
+        wanted = columns(opened.headers) if callable(columns) else columns
     except BaseException:
-        con.close()
+        opened.close()
         raise
-    return raw
+    return opened.read_rows(wanted)

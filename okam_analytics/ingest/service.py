@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -15,8 +14,11 @@ import pandas as pd
 from okam_analytics import db
 from okam_analytics.ingest import load as loader
 from okam_analytics.ingest import map as mapping_rules
-from okam_analytics.ingest import normalise, presets, validate
-from okam_analytics.ingest.presets import Preset
+from okam_analytics.ingest import normalise, pipeline, presets, validate
+from okam_analytics.ingest.refused import ImportRefused
+
+if TYPE_CHECKING:
+    from okam_analytics.ingest.read import RawTable
 
 MAX_ERRORS = 20
 # The upload cap: the same number as server.maxUploadSize in .streamlit/config.toml (checked
@@ -74,59 +76,6 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
-def choose_preset(headers: list[str], kind: str | None, name: str | None) -> tuple[Preset, list]:
-    """The preset to read a file with (named, else detected), and the ranked candidates."""
-    ranked = presets.detect(headers, kind)
-    if name:
-        chosen = presets.get(name)
-        if kind and chosen.kind != kind:
-            raise mapping_rules.MappingRefused(f"Preset '{name}' reads {chosen.kind}, not {kind}.")
-        return chosen, ranked
-    tools = [p for p, score in ranked if not p.is_generic]
-    if tools:
-        return tools[0], ranked
-    kind = kind or mapping_rules.detect_kind(headers)
-    if kind is None:  # neither required set is there: refuse with the better fit's gaps
-        kind = next(p.kind for p, _ in ranked if p.is_generic)
-    return presets.generic(kind), ranked
-
-
-def mapped_headers(
-    kind: str | None, preset: str | None, mapping: dict[str, Any] | None
-) -> Callable[[list[str]], list[str] | None]:
-    """For a header row, the headers the chosen mapping reads (None: keep all, to refuse later)."""
-
-    def needed(headers: list[str]) -> list[str] | None:
-        try:
-            chosen, _ = choose_preset(headers, kind, preset)
-            chosen_mapping = mapping_rules.choose_mapping(chosen, headers, mapping)
-        except (mapping_rules.MappingRefused, presets.UnknownPreset):
-            return None
-        index = presets.header_index(headers)
-        words = [
-            presets.normalise_word(h) for spec in chosen_mapping.values() if spec
-            for h in presets.candidates(spec)
-        ]  # fmt: skip
-        return [index[word] for word in words if word in index]
-
-    return needed
-
-
-def _stored_all_needed(raw: Any, needed: Callable[[list[str]], list[str] | None]) -> bool:
-    """Whether the raw table holds every column the mapping (chosen on all headers) reads."""
-    stored = {
-        row[0] for row in raw.con.execute(f"describe {normalise.quote(raw.table)}").fetchall()
-    }
-    names = dict(zip(raw.headers, raw.columns, strict=True))
-    return all(names[header] in stored for header in needed(raw.headers) or raw.headers)
-
-
-def _read(source: bytes | Path, file_name: str, sheet: str | None, columns: Any = None) -> Any:
-    from okam_analytics.ingest.read import read_export
-
-    return read_export(source, file_name, sheet=sheet, max_rows=MAX_ROWS, columns=columns)
-
-
 def _too_big(source: bytes | Path) -> str | None:
     """Why an upload (bytes) is over the size cap, else None."""
     if isinstance(source, bytes | bytearray | memoryview) and len(source) > MAX_UPLOAD_BYTES:
@@ -137,10 +86,21 @@ def _too_big(source: bytes | Path) -> str | None:
     return None
 
 
-def _fill_from_raw(plan: ImportPlan, raw: Any) -> None:
+def fill_from_raw(plan: ImportPlan, raw: RawTable) -> None:
+    """What reading found: encoding, dialect, sheet, headers, rows, digest."""
     plan.encoding, plan.delimiter = raw.encoding, raw.delimiter
     plan.sheet, plan.sheets, plan.header_line = raw.sheet, list(raw.sheets), raw.header_line
     plan.headers, plan.rows_read, plan.sha256 = list(raw.headers), raw.rows_read, raw.sha256
+
+
+def fill_from_mapped(plan: ImportPlan, mapped: pipeline.Mapped) -> None:
+    """What detection and mapping chose (kept when refused, for the mapping editor)."""
+    detected = mapped.detected
+    plan.candidates = [(p.name, score) for p, score in detected.ranked]
+    if detected.preset is not None:
+        chosen = detected.preset
+        plan.kind, plan.preset, plan.preset_label = chosen.kind, chosen.name, chosen.label
+    plan.mapping = mapped.mapping
 
 
 def inspect(
@@ -150,70 +110,77 @@ def inspect(
     preset: str | None = None,
     sheet: str | None = None,
     mapping: dict[str, Any] | None = None,
+    day_first: bool = True,
 ) -> ImportPlan:
-    """Read, map, normalise and validate one export without touching the database."""
-    from okam_analytics.ingest.read import ImportRefused
+    """Read, detect, map, normalise and validate one export without touching the database.
 
+    day_first: how to read dates no value of their column decides (03/04: 3 April when true);
+    `dates.locale_day_first(settings)` gives the business calendar's order."""
     plan = ImportPlan(file_name=file_name, kind=kind)
     plan.refused = _too_big(source)
     if plan.refused:
         return plan
+    from okam_analytics.ingest import read  # slow to import (openpyxl): only when reading
+
     try:
-        # only the mapped columns are stored; should the final header row pick another
-        # mapping (trailing blank headers dropped), the file is read again in full
-        needed = mapped_headers(kind, preset, mapping)
-        raw = _read(source, file_name, sheet, needed)
-        if not _stored_all_needed(raw, needed):
-            raw.close()
-            raw = _read(source, file_name, sheet)
-    except ImportRefused as exc:
+        opened = read.open_export(source, file_name, sheet=sheet, max_rows=MAX_ROWS)
+    except (ImportRefused, OSError) as exc:
+        plan.refused = _read_refusal(file_name, exc)
+        return plan
+    try:
+        detected = pipeline.detect(opened.headers, opened.duplicate_headers, kind, preset)
+        mapped = pipeline.map_fields(detected, mapping)
+    except BaseException:
+        opened.close()
+        raise
+    fill_from_mapped(plan, mapped)
+    try:
+        raw = opened.read_rows(mapped.stored_headers if mapped.refusal is None else [])
+    except (ImportRefused, OSError) as exc:
+        plan.refused = _read_refusal(file_name, exc)
+        return plan
+    fill_from_raw(plan, raw)
+    return inspect_raw(plan, raw, mapped, day_first)
+
+
+def _read_refusal(file_name: str, exc: Exception) -> str:
+    if isinstance(exc, ImportRefused):
+        return str(exc)
+    return f"Cannot read {file_name}: {getattr(exc, 'strerror', None) or exc}."
+
+
+def inspect_raw(
+    plan: ImportPlan, raw: RawTable, mapped: pipeline.Mapped, day_first: bool = True
+) -> ImportPlan:
+    """The normalise and validate stages over rows read; the plan's report from them."""
+    if mapped.refusal is not None:
+        plan.refused = mapped.refusal
+        raw.close()  # nothing will be loaded: free the file's memory now
+        return plan
+    try:
+        staged = pipeline.normalise_rows(raw, mapped, day_first)
+        plan.date_format = staged.date_format
+        plan.preview = preview_rows(staged.con, staged.preset.kind)
+        plan.event_log = staged.preset.event_log is not None
+        con = pipeline.validate_rows(staged)
+    except mapping_rules.MappingRefused as exc:
         plan.refused = str(exc)
+        raw.close()
         return plan
-    except OSError as exc:
-        plan.refused = f"Cannot read {file_name}: {exc.strerror or exc}."
-        return plan
-    _fill_from_raw(plan, raw)
-    try:
-        chosen, ranked = choose_preset(raw.headers, kind, preset)
-        plan.candidates = [(p.name, score) for p, score in ranked]
-        plan.kind, plan.preset, plan.preset_label = chosen.kind, chosen.name, chosen.label
-        plan.mapping = mapping_rules.choose_mapping(chosen, raw.headers, mapping)
-        mapping_rules.check(plan.mapping, chosen.kind, chosen, raw.headers, raw.duplicate_headers)
-    except (mapping_rules.MappingRefused, presets.UnknownPreset) as exc:
-        plan.refused = str(exc)
-        raw.con.close()  # nothing will be loaded: free the file's memory now
-        return plan
-    try:
-        prepare(plan, raw, chosen)
     except duckdb.Error as exc:  # data no rule foresaw: refuse the file, say why
         plan.refused = f"The file could not be interpreted: {exc}"
-        raw.con.close()
+        raw.close()
+        return plan
+    summarise(plan, con, staged.preset.kind)
+    plan.private = con
     return plan
 
 
-def prepare(plan: ImportPlan, raw: Any, preset: Preset) -> None:
-    """Normalise and validate in the file's private connection; fill the plan's report."""
-    con, kind = raw.con, preset.kind
-    sources = mapping_rules.sources(plan.mapping, raw.headers, getattr(raw, "columns", None))
-    plan.date_format = normalise.build_staged(con, raw.table, kind, preset, sources)
+def preview_rows(con: duckdb.DuckDBPyConnection, kind: str) -> pd.DataFrame:
+    """The first 20 staged rows, every canonical column."""
     columns = validate.TICKET_COLUMNS if kind == "tickets" else validate.TIMESHEET_COLUMNS
-    preview_cols = ", ".join(normalise.quote(c) for c in columns)
-    plan.preview = con.execute(f"select {preview_cols} from staged order by __line limit 20").df()
-    required = mapping_rules.required_fields(kind, preset)
-    plan.event_log = preset.event_log is not None
-    validate.validate(con, kind, sources, required, plan.event_log)
-    if plan.event_log:
-        from okam_analytics.ingest import event_log
-
-        warnings = event_log.collapse(con, "canonical", preset)
-        if warnings:
-            con.executemany(
-                "insert into findings values (?, ?, ?, ?, 'warning')", [list(w) for w in warnings]
-            )
-    # free memory: staged holds all that is needed (canonical is a view over it)
-    con.execute(f"drop table if exists {normalise.quote(raw.table)}")
-    summarise(plan, con, kind)
-    plan.private = con
+    listed = ", ".join(normalise.quote(c) for c in columns)
+    return con.execute(f"select {listed} from staged order by __line limit 20").df()
 
 
 def summarise(plan: ImportPlan, con: duckdb.DuckDBPyConnection, kind: str) -> None:
