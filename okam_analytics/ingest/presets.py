@@ -20,6 +20,14 @@ ColumnSpec = str | list[str] | dict[str, Any]
 # A detect entry: a header that must be present, or a list of headers of which one must be.
 DetectItem = str | list[str]
 SPEC_FORMS = ("concat", "positive")
+# [cleaning] flags a preset may set: how its tool writes cells (applied by ingest/cleaning.py)
+CLEANING_FLAGS = {
+    "html_entities": bool,  # &amp; &#039; ... decoded
+    "strip_user_ids": bool,  # "Marie Dupont (1974)" is Marie Dupont
+    "id_digit_grouping": bool,  # "49 541" (also with a no-break space) is 49541
+    "actor_separator": str,  # several actors in one cell: the first one is kept
+    "duration_words": bool,  # "2 heures 52 minutes" read as a duration
+}
 
 
 class UnknownPreset(KeyError):
@@ -48,6 +56,7 @@ class Preset:
     boolean: dict[str, bool] = field(default_factory=dict)  # normalised word -> bool
     scale: dict[str, float] = field(default_factory=dict)  # number field -> factor (hours -> x60)
     event_log: dict[str, Any] | None = None
+    cleaning: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_generic(self) -> bool:
@@ -72,6 +81,15 @@ def _scale(name: str, table: dict[str, Any]) -> dict[str, float]:
         if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
             raise ValueError(f"Preset {name!r}: [scale] {field_name} must be a positive number.")
     return {k: float(v) for k, v in table.items()}
+
+
+def _cleaning(name: str, table: dict[str, Any]) -> dict[str, Any]:
+    """The [cleaning] table: known flags only, each of its type."""
+    for flag, value in table.items():
+        if flag not in CLEANING_FLAGS or not isinstance(value, CLEANING_FLAGS[flag]):
+            known = ", ".join(CLEANING_FLAGS)
+            raise ValueError(f"Preset {name!r}: [cleaning] {flag} is not one of {known}.")
+    return dict(table)
 
 
 def _columns(name: str, table: dict[str, Any]) -> dict[str, ColumnSpec]:
@@ -106,6 +124,7 @@ def parse_preset(data: dict[str, Any]) -> Preset:
         boolean=_vocabulary(data.get("boolean", {})),
         scale=_scale(data["name"], data.get("scale", {})),
         event_log=data.get("event_log"),
+        cleaning=_cleaning(data["name"], data.get("cleaning", {})),
     )
 
 

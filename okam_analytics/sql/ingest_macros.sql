@@ -76,3 +76,68 @@ create or replace macro okam_status_guess(k) as (
         when regexp_matches(k, 'new|nouv|open|ouver|progress|cours|assign|attribu|activ|to ?do|planif|backlog|triage') then 'open'
     end
 );
+
+-- Cleaning rules a preset declares ([cleaning], applied by ingest/cleaning.py).
+-- HTML entities some tools (GLPI) write in cells; &amp; last, so "&amp;lt;" stays "&lt;".
+create or replace macro okam_unescape_html(v) as (
+    case
+        when contains(v, '&') then
+            replace(replace(replace(replace(replace(replace(replace(replace(replace(v,
+                '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#039;', ''''), '&#39;', ''''),
+                '&#x27;', ''''), '&apos;', ''''), '&nbsp;', ' '), '&amp;', '&')
+        else v
+    end
+);
+
+-- Several actors in one cell joined by sep: the first non-empty one.
+create or replace macro okam_first_actor(v, sep) as (
+    case
+        when contains(v, sep) then
+            nullif(trim(list_filter(string_split(v, sep), lambda part: trim(part) <> '')[1]), '')
+        else v
+    end
+);
+
+-- A user id written after a name: "Marie Dupont (1974)" is Marie Dupont.
+create or replace macro okam_strip_user_id(v) as (
+    case when v[-1] = ')' then regexp_replace(v, '\s*\(\d+\)$', '') else v end
+);
+
+-- Digit grouping in ids: "49 541", also with a no-break or narrow no-break space, is 49541.
+create or replace macro okam_ungroup_digits(v) as (
+    case
+        when regexp_full_match(v, '\d{1,3}([ \x{00a0}\x{202f}]\d{3})+')
+            then regexp_replace(v, '[ \x{00a0}\x{202f}]', '', 'g')
+        else v
+    end
+);
+
+-- Hours in one unit word of the tools' languages (en fr de es pt it nl), else null.
+create or replace macro okam_duration_unit_hours(u) as (
+    case
+        when regexp_full_match(u, 'd|days?|jours?|tage?n?|dias?|giorn[oi]|dag(en)?') then 24.0
+        when regexp_full_match(u, 'h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren')
+            then 1.0
+        when regexp_full_match(u, 'm|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut')
+            then 1.0 / 60
+        when regexp_full_match(u, 's|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?')
+            then 1.0 / 3600
+    end
+);
+
+-- A duration in words ("2 heures 52 minutes", "1 hour 5 minutes", "3 dias 2 horas") in
+-- hours; null unless the whole text is number + unit pairs with known units.
+create or replace macro okam_known_sum(hours) as (
+    case when list_count(hours) = len(hours) then list_sum(hours) end
+);
+create or replace macro okam_duration_words(v) as (
+    case
+        when regexp_full_match(okam_key(v), '(\s*\d+([.,]\d+)?\s*\pL+\.?)+\s*') then okam_known_sum(
+            list_transform(
+                regexp_extract_all(okam_key(v), '\d+(?:[.,]\d+)?\s*\pL+'),
+                lambda pair: cast(replace(regexp_extract(pair, '[\d.,]+'), ',', '.') as double)
+                    * okam_duration_unit_hours(regexp_extract(pair, '\pL+'))
+            )
+        )
+    end
+);
