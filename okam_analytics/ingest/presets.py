@@ -15,11 +15,15 @@ KINDS = ("tickets", "timesheets")
 GENERIC = {"tickets": "generic_tickets", "timesheets": "generic_timesheets"}
 
 # A column source: one header, a list of candidate headers, {concat = [...], sep = " "}, or
-# {positive = header or [candidates]} (a yes/no field true when that number is above zero).
+# {positive = header or [candidates]} (a yes/no field true when that number is above zero),
+# or {worklog = header or [candidates], part = ...} (see WORKLOG_PARTS).
 ColumnSpec = str | list[str] | dict[str, Any]
 # A detect entry: a header that must be present, or a list of headers of which one must be.
 DetectItem = str | list[str]
-SPEC_FORMS = ("concat", "positive")
+SPEC_FORMS = ("concat", "positive", "worklog")
+# {worklog = header or [candidates], part = ...}: one part of the repeated worklog cells
+# "comment;date;author;seconds" (Jira's Log Work), each cell a time entry of its row
+WORKLOG_PARTS = ("comment", "date", "author", "hours")
 # [cleaning] flags a preset may set: how its tool writes cells (applied by ingest/cleaning.py)
 CLEANING_FLAGS = {
     "html_entities": bool,  # &amp; &#039; ... decoded
@@ -99,6 +103,10 @@ def _columns(name: str, table: dict[str, Any]) -> dict[str, ColumnSpec]:
             raise ValueError(
                 f"Preset {name!r}: column {field_name} needs one of {', '.join(SPEC_FORMS)}."
             )
+        if isinstance(spec, dict) and "worklog" in spec and spec.get("part") not in WORKLOG_PARTS:
+            raise ValueError(
+                f"Preset {name!r}: column {field_name} needs a part among {', '.join(WORKLOG_PARTS)}."
+            )
     return dict(table)
 
 
@@ -168,6 +176,8 @@ def candidates(spec: ColumnSpec) -> list[str]:
         return [str(s) for s in spec]
     if "positive" in spec:
         return candidates(spec["positive"])
+    if "worklog" in spec:
+        return candidates(spec["worklog"])
     return [str(s) for s in spec.get("concat", [])]
 
 

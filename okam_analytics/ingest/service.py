@@ -160,6 +160,7 @@ def inspect_raw(
     try:
         staged = pipeline.normalise_rows(raw, mapped, day_first)
         plan.date_format = staged.date_format
+        plan.rows_read = plan.rows_read if staged.rows is None else staged.rows
         plan.preview = preview_rows(staged.con, staged.preset.kind)
         plan.event_log = staged.preset.event_log is not None
         con = pipeline.validate_rows(staged)
