@@ -243,8 +243,10 @@ def load(
         return result
     with loader.LOCK:
         same = con.execute(
-            "select min(import_id) from imports where sha256 = $sha and status = 'active'",
-            {"sha": plan.sha256},
+            # the same file read as the other kind (a Jira export's work logs) is another import
+            "select min(import_id) from imports"
+            " where sha256 = $sha and kind = $kind and status = 'active'",
+            {"sha": plan.sha256, "kind": plan.kind},
         ).fetchall()[0][0]
         if same is not None:
             return ImportResult(same, "unchanged", plan.rows_read, 0, plan.rows_rejected)
