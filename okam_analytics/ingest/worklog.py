@@ -2,7 +2,8 @@
 "comment;date;author;seconds", become one row per cell (set-wise, in SQL).
 
 The comment may itself hold semicolons, so the cell is read from the right: the last three
-parts are the seconds, the author and the date, everything before them is the comment.
+parts are the seconds, the author and the date, everything before them is the comment. A cell
+of another shape still makes a row, which validation rejects with its line (missing hours).
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ def explode(
             select __line, {passed}unnest([{cell_list}]) as cell from {quote(table)}
         ),
         split as (
-            select *, string_split(cell, ';') as p from cells
-            where cell is not null and len(string_split(cell, ';')) >= 4
+            select *, string_split(cell, ';') as p from cells where cell is not null
         )
         select __line, {passed}{items} from split order by __line
         """
