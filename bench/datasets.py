@@ -1,4 +1,5 @@
-"""The benchmark's input files: the sample generator's exports at full scale and at fractions.
+"""The benchmark's input files: the sample generator's exports at full scale and at fractions,
+and the same rows in generic layouts (ISO, US and French dates; see GENERIC_FILES).
 
 A fraction keeps the rows of a fixed random subset of the consultants (their time entries and
 the tickets assigned to them, plus the same share of unassigned tickets): a smaller company of
@@ -74,6 +75,7 @@ def write_datasets(root: Path, scale: str | int, fractions: list[float]) -> dict
         files[f"{f:.3f}"] = {
             "tickets_file": str(tickets),
             "timesheets_file": str(entries),
+            **write_generic(folder, tickets, entries),
             "tickets": int(len(part.tickets["id"])),
             "time_entries": int(len(part.entries["day"])),
             "consultants": int(len(np.unique(part.entries["consultant"]))),
@@ -101,4 +103,74 @@ def _present(root: Path, fraction: float, stamp: dict) -> bool:
         return False
     paths = [Path(entry["tickets_file"]), Path(entry["timesheets_file"])]
     sizes = [entry["tickets_bytes"], entry["timesheets_bytes"]]
-    return all(p.is_file() and p.stat().st_size == n for p, n in zip(paths, sizes, strict=True))
+    generic = [Path(entry.get(f"{name}_file", "")) for name in GENERIC_FILES]
+    return all(
+        p.is_file() and p.stat().st_size == n for p, n in zip(paths, sizes, strict=True)
+    ) and all(p.is_file() for p in generic)
+
+
+# Generic layouts (no tool preset: columns matched by synonyms), derived from the vendor files
+# with the same rows: ISO dates, US dates (month first, dashes, seconds) and the French
+# spreadsheet way (';', day-first dates, decimal comma).
+GENERIC_TICKETS = """
+select "ID" as "Ticket ID", "Titre" as "Title", "Entité" as "Client", "Statut" as "Status",
+    {created} as "Created", {response} as "First response", {resolved} as "Resolved",
+    {closed} as "Closed", "Priorité" as "Priority", "Catégorie" as "Category",
+    "Attribué à - Technicien" as "Assignee", "Attribué à - Groupe de techniciens" as "Team"
+from read_csv($file, delim = ';', header = true, all_varchar = true)
+"""
+GENERIC_ENTRIES = """
+select {day} as "{date}", "First Name" || ' ' || "Last Name" as "{who}", "Client" as "Client",
+    "Project" as "{project}", "Task" as "{task}", "Notes" as "Description", {hours} as "{hours_name}",
+    {billable_value} as "{billable}"
+from read_csv($file, header = true, all_varchar = true)
+"""
+GLPI_STAMP = "strptime(\"{h}\", '%d-%m-%Y %H:%M')"
+GENERIC_FILES = {
+    "generic_tickets_iso": ("tickets", "%Y-%m-%d %H:%M", ","),
+    "generic_tickets_us": ("tickets", "%m-%d-%Y %H:%M:%S", ","),
+    "generic_timesheets_iso": ("timesheets", "%Y-%m-%d", ","),
+    "generic_timesheets_fr": ("timesheets", "%d/%m/%Y", ";"),
+}
+
+
+def _generic_select(kind: str, layout: str) -> str:
+    if kind == "tickets":
+        glpi = {"created": "Date d'ouverture", "response": "Date de prise en compte",
+                "resolved": "Date de résolution", "closed": "Date de clôture"}  # fmt: skip
+        return GENERIC_TICKETS.format(**{
+            k: f"strftime({GLPI_STAMP.format(h=h)}, '{layout}')" for k, h in glpi.items()
+        })  # fmt: skip
+    french = layout.startswith("%d")
+    words = (
+        {"date": "Date", "who": "Consultant", "project": "Projet", "task": "Tâche",
+         "hours_name": "Heures", "billable": "Facturable"}
+        if french else
+        {"date": "Date", "who": "Consultant", "project": "Project", "task": "Task",
+         "hours_name": "Hours", "billable": "Billable"}
+    )  # fmt: skip
+    hours = "replace(\"Hours\", '.', ',')" if french else '"Hours"'
+    day = f"strftime(cast(\"Date\" as date), '{layout}')"
+    billable = (
+        "case \"Billable?\" when 'Yes' then 'Oui' else 'Non' end" if french else '"Billable?"'
+    )
+    return GENERIC_ENTRIES.format(day=day, hours=hours, billable_value=billable, **words)
+
+
+def write_generic(folder: Path, tickets: Path, entries: Path) -> dict[str, str]:
+    """The generic files of one fraction, written by DuckDB from the vendor files."""
+    import duckdb
+
+    written = {}
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        for name, (kind, layout, delimiter) in GENERIC_FILES.items():
+            path = folder / f"{name}.csv"
+            source = tickets if kind == "tickets" else entries
+            con.execute(
+                f"copy ({_generic_select(kind, layout)}) to '{path}'"
+                f" (format csv, header true, delimiter '{delimiter}')",
+                {"file": str(source)},
+            )
+            written[f"{name}_file"] = str(path)
+    return written

@@ -127,7 +127,7 @@ def run_fraction(run: Runner, files: dict, workdir: Path, fraction: float, args)
         "files": files, "database": str(db_path), "import": {}, "reports": {},
     }  # fmt: skip
     for kind in summary.FILES:
-        file = files["tickets_file" if kind == "tickets" else "timesheets_file"]
+        file = files[f"{kind}_file"]
         imported = run("import", db_path=str(db_path), file=file)
         raw = run("raw_load", isolate=True, db_path=str(workdir / "db" / "raw.duckdb"), file=file)
         imported["raw_seconds"], imported["raw_rss_mb"] = raw.get("seconds"), raw.get("rss_mb")

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 REPORTS = ["redundancy", "workload", "escalations"]
-FILES = ["tickets", "timesheets"]
+# the vendor layouts (GLPI, Harvest), then the generic ones (bench/datasets.py GENERIC_FILES)
+FILES = [
+    "tickets", "timesheets", "generic_tickets_iso", "generic_tickets_us",
+    "generic_timesheets_iso", "generic_timesheets_fr",
+]  # fmt: skip
 IMPORT_RATIO_MAX = 3.0
 REPORT_COLD_MAX = 1.0
 PANDAS_SPEEDUP_MIN = 5.0
@@ -79,7 +83,7 @@ def scaling(runs: dict[str, Any]) -> dict[str, Any]:
     for run in runs.values():
         rows = run["rows"]
         for kind in FILES:
-            n, i = rows["tickets" if kind == "tickets" else "time_entries"], run["import"][kind]
+            n, i = rows["tickets" if "tickets" in kind else "time_entries"], run["import"][kind]
             series.setdefault(f"import_{kind}", []).append([n, i.get("seconds")])
             series.setdefault(f"import_{kind}_cpu", []).append([n, i.get("cpu_seconds")])
         total = rows["tickets"] + rows["time_entries"]

@@ -186,9 +186,6 @@ def test_ticket_rejects_and_warnings(con):
         (5, "unknown priority word; left empty", "warning"),
         (5, "unknown status word; read as open", "warning"),
         (6, "duplicate ticket id in this file; line 7 kept", "warning"),
-        # no day above 12: the order is GLPI's (a warning on each such column, no line)
-        (None, AMBIGUOUS.format(fmt="%d-%m-%Y %H:%M"), "warning"),
-        (None, AMBIGUOUS.format(fmt="%d-%m-%Y %H:%M"), "warning"),
     ]
     assert (plan.rows_rejected, plan.rows_warned) == (3, 2)
     service.load(con, plan, accept_rejects=True)

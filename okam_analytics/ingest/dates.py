@@ -57,6 +57,7 @@ class DateFormat:
     separator: str = "/"
     ambiguous: bool = False
     day_first: bool | None = None
+    warn: bool = False  # ambiguous and the preset did not settle it: the import warns
 
     @property
     def label(self) -> str:
@@ -104,17 +105,29 @@ def _shape(match: re.Match) -> _Shape | None:
     return _Shape(year_first, match["sep"], names, 4 if year_first else len(c), _clock(match))
 
 
-def _day_first(matches: list[re.Match], hints: Iterable[str], locale_day_first: bool) -> tuple:
-    """(day_first, ambiguous): values above 12 decide; else the hints, else the locale."""
-    if any(int(m["a"]) > 12 for m in matches):
-        return True, False
-    if any(int(m["b"]) > 12 for m in matches):
-        return False, False
+def _orders(hints: list[str]) -> list[bool]:
+    """The day-first flags of the hints that write day and month as numbers, in order."""
+    found = []
     for hint in hints:
         day, month = hint.find("%d"), hint.find("%m")
         if day >= 0 and month >= 0 and not hint.startswith("%Y"):
-            return day < month, True
-    return locale_day_first, True
+            found.append(day < month)
+    return found
+
+
+def _day_first(
+    matches: list[re.Match], hints: list[str], locale_day_first: bool
+) -> tuple[bool, bool, bool]:
+    """(day_first, ambiguous, warn): values above 12 decide; else the preset's order (a
+    warning if its formats allow both), else the calendar's locale (a warning)."""
+    if any(int(m["a"]) > 12 for m in matches):
+        return True, False, False
+    if any(int(m["b"]) > 12 for m in matches):
+        return False, False, False
+    orders = _orders(hints)
+    if orders:
+        return orders[0], True, len(set(orders)) > 1
+    return locale_day_first, True, True
 
 
 def _formats(shape: _Shape, day_first: bool, clocks: list[str]) -> tuple[str, ...]:
@@ -154,9 +167,9 @@ def infer(
     main = next(iter(groups))
     same = {k: v for k, v in groups.items() if k.month_names == main.month_names}
     numeric = [m for k, v in same.items() if not (k.year_first or k.month_names) for m in v]
-    day_first, ambiguous = (True, False) if main.month_names else (None, False)
+    day_first, ambiguous, warn = (True if main.month_names else None), False, False
     if numeric:
-        day_first, ambiguous = _day_first(numeric, hints, locale_day_first)
+        day_first, ambiguous, warn = _day_first(numeric, hints, locale_day_first)
     formats = tuple(
         fmt
         for shape, matches in same.items()
@@ -169,8 +182,9 @@ def infer(
                           day_first=day_first)  # fmt: skip
     ambiguous = ambiguous and not main.year_first
     return DateFormat(
-        formats, False, iso > 0, main.month_names, main.separator, ambiguous, day_first
-    )
+        formats, False, iso > 0, main.month_names, main.separator, ambiguous, day_first,
+        warn and ambiguous,
+    )  # fmt: skip
 
 
 # Countries writing the month first (03/04 is 4 March); the business calendar's country
@@ -188,7 +202,9 @@ def _ordered(fmt: DateFormat, day_first: bool) -> DateFormat:
     """The same format with the day/month order given (decided by another column)."""
     swap = {"%d": "%m", "%m": "%d"} if fmt.day_first != day_first else {}
     formats = tuple(re.sub(r"%[dm]", lambda m: swap.get(m[0], m[0]), f) for f in fmt.formats)
-    return dataclasses.replace(fmt, formats=formats, ambiguous=False, day_first=day_first)
+    return dataclasses.replace(
+        fmt, formats=formats, ambiguous=False, day_first=day_first, warn=False
+    )
 
 
 def infer_columns(

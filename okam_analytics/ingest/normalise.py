@@ -149,10 +149,10 @@ def date_expr(r: str, fmt: dates.DateFormat, params: Params) -> str:
 def ambiguity_findings(
     formats: dict[str, dates.DateFormat], sources: dict[str, Source]
 ) -> list[tuple]:
-    """A warning per date column whose day/month order no value decided."""
+    """A warning per date column whose day/month order neither values nor preset settled."""
     found = []
     for name, fmt in formats.items():
-        if fmt.ambiguous:
+        if fmt.warn:
             order = f"{'day/month' if fmt.day_first else 'month/day'} ({fmt.label})"
             found.append((None, sources[name].label, None, AMBIGUOUS.format(order=order)))
     return found

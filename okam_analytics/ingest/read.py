@@ -62,9 +62,11 @@ class RawTable:
 def private_connection() -> duckdb.DuckDBPyConnection:
     # A directory DuckDB creates only if it spills, and removes when the connection closes.
     spill = Path(tempfile.gettempdir()) / f"okam_read_{os.getpid()}_{secrets.token_hex(6)}"
-    return duckdb.connect(
+    con = duckdb.connect(
         ":memory:", config={"memory_limit": READ_MEMORY_LIMIT, "temp_directory": str(spill)}
     )
+    con.execute("set enable_progress_bar = false")  # `okam import` writes JSON lines only
+    return con
 
 
 def confine(con: duckdb.DuckDBPyConnection, paths: list[str], folders: list[str]) -> None:

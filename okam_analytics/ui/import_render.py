@@ -17,10 +17,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from okam_analytics import formatting
+from okam_analytics import formatting, settings
 from okam_analytics.i18n import translate
+from okam_analytics.ingest import dates, presets, service
 from okam_analytics.ingest import map as mapping_rules
-from okam_analytics.ingest import presets, service
 from okam_analytics.ingest.service import ImportPlan
 from okam_analytics.ui import render
 from okam_analytics.ui.text import current_language, t
@@ -110,10 +110,12 @@ def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> l
     """The inspected plan of every uploaded file (from the session when already inspected)."""
     cache: dict[str, FilePlan] = st.session_state.setdefault(PLANS_KEY, {})
     shown: list[FilePlan] = []
+    # dates no value decides are read in the order of the business calendar's country
+    day_first = dates.locale_day_first(settings.load(con))
     for n, upload in enumerate(uploads):
         sha = digest(upload)
         _forget_choices(n, sha)
-        choices = overrides(n)
+        choices = {**overrides(n), "day_first": day_first}
         key = hashlib.sha256(f"{sha}|{json.dumps(choices, sort_keys=True)}".encode()).hexdigest()
         if key not in cache:
             with st.spinner(t("import.inspecting", file=render.escape_markdown(upload.name))):
