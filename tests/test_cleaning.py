@@ -142,7 +142,9 @@ def test_a_repeated_header_that_is_read_is_refused_naming_it():
         ["A", "K-1", "1", "Bug", "Open", "04/Nov/25 9:15 AM", "d", "05/Nov/25 9:15 AM"],
     ])  # fmt: skip
     plan = service.inspect(data, "jira.csv")
-    assert plan.refused == "Column 'Created' appears twice in the file; it is needed for created_at."
+    assert (
+        plan.refused == "Column 'Created' appears twice in the file; it is needed for created_at."
+    )
 
 
 def test_a_log_work_cell_of_another_shape_is_rejected_with_its_line(con):

@@ -193,11 +193,15 @@ ENTRIES = [
 
 @pytest.mark.parametrize(("source", "expected"), ENTRIES)
 def test_time_entry_rows(imported, source, expected):
-    rows = imported[0].execute(
-        f"select {ENTRY_COLUMNS} from time_entries where source = $s"
-        " order by work_date, started_at, consultant",
-        {"s": source},
-    ).fetchall()
+    rows = (
+        imported[0]
+        .execute(
+            f"select {ENTRY_COLUMNS} from time_entries where source = $s"
+            " order by work_date, started_at, consultant",
+            {"s": source},
+        )
+        .fetchall()
+    )
     assert rows == expected
 
 

@@ -180,12 +180,15 @@ def check(
                 )
 
 
+UNUSED_REPEAT = "column repeated in the file; no field reads it, so it is not imported"
+
+
 def unused_duplicates(mapping: Mapping, duplicates: list[str]) -> list[tuple]:
     """A warning finding per repeated header the mapping does not read (a used one is refused
     by `check`): Jira repeats Labels, Comment, Watchers, Log Work... as lists."""
     used = {normalise_word(h) for spec in mapping.values() for h in presets.candidates(spec)}
     return [
-        (None, header, None, "column repeated in the file; no field reads it, so it is not imported")
+        (None, header, None, UNUSED_REPEAT)
         for header in duplicates
         if normalise_word(header) not in used
     ]
