@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 TEXTUAL = ("id", "name", "text", "priority", "status")
+PEOPLE = ("assignee", "consultant")  # the fields a user id may follow: "Marie Dupont (1974)"
 DURATION_UNIT = {"hours": 1.0, "number": 60.0}  # a duration field in hours, or in minutes
 
 
@@ -31,9 +32,9 @@ def apply(field: str, kind_of: str, expr: str, rules: dict[str, Any], params: Bi
         return expr
     if rules.get("html_entities") and kind_of in TEXTUAL:
         expr = f"okam_unescape_html({expr})"
-    if kind_of == "name" and rules.get("actor_separator"):
+    if kind_of == "name" and field != "client" and rules.get("actor_separator"):
         expr = f"okam_first_actor({expr}, {params.bind(rules['actor_separator'])})"
-    if kind_of == "name" and rules.get("strip_user_ids"):
+    if field in PEOPLE and rules.get("strip_user_ids"):
         expr = f"okam_strip_user_id({expr})"
     if kind_of == "id" and rules.get("id_digit_grouping"):
         expr = f"okam_ungroup_digits({expr})"

@@ -106,7 +106,8 @@ create or replace macro okam_strip_user_id(v) as (
 -- Digit grouping in ids: "49 541", also with a no-break or narrow no-break space, is 49541.
 create or replace macro okam_ungroup_digits(v) as (
     case
-        when regexp_full_match(v, '\d{1,3}([ \x{00a0}\x{202f}]\d{3})+')
+        when (contains(v, ' ') or contains(v, chr(160)) or contains(v, chr(8239)))
+            and regexp_full_match(v, '\d{1,3}([ \x{00a0}\x{202f}]\d{3})+')
             then regexp_replace(v, '[ \x{00a0}\x{202f}]', '', 'g')
         else v
     end
