@@ -92,9 +92,9 @@ create or replace macro okam_unescape_html(v) as (
 -- Several actors in one cell joined by sep: the first non-empty one.
 create or replace macro okam_first_actor(v, sep) as (
     case
-        when contains(v, sep) then
-            nullif(trim(list_filter(string_split(v, sep), lambda part: trim(part) <> '')[1]), '')
-        else v
+        when not contains(v, sep) then v
+        when not starts_with(v, sep) then nullif(trim(split_part(v, sep, 1)), '')
+        else nullif(trim(list_filter(string_split(v, sep), lambda part: trim(part) <> '')[1]), '')
     end
 );
 
@@ -113,32 +113,24 @@ create or replace macro okam_ungroup_digits(v) as (
     end
 );
 
--- Hours in one unit word of the tools' languages (en fr de es pt it nl), else null.
-create or replace macro okam_duration_unit_hours(u) as (
-    case
-        when regexp_full_match(u, 'd|days?|jours?|tage?n?|dias?|giorn[oi]|dag(en)?') then 24.0
-        when regexp_full_match(u, 'h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren')
-            then 1.0
-        when regexp_full_match(u, 'm|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut')
-            then 1.0 / 60
-        when regexp_full_match(u, 's|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?')
-            then 1.0 / 3600
-    end
+-- One unit's number in a duration in words (unit words of en fr de es pt it nl), else 0.
+create or replace macro okam_duration_part(k, unit_words) as coalesce(
+    cast(replace(nullif(regexp_extract(k, '(\d+(?:[.,]\d+)?)\s*(?:' || unit_words || ')\b', 1), ''), ',', '.')
+        as double),
+    0
 );
 
 -- A duration in words ("2 heures 52 minutes", "1 hour 5 minutes", "3 dias 2 horas") in
--- hours; null unless the whole text is number + unit pairs with known units.
-create or replace macro okam_known_sum(hours) as (
-    case when list_count(hours) = len(hours) then list_sum(hours) end
-);
-create or replace macro okam_duration_words(v) as (
+-- hours: days, hours, minutes, seconds in that order (as the tools write them), each
+-- optional; null for any other text. Four plain extractions: no per-value list.
+create or replace macro okam_duration_words_key(k) as (
     case
-        when regexp_full_match(okam_key(v), '(\s*\d+([.,]\d+)?\s*\pL+\.?)+\s*') then okam_known_sum(
-            list_transform(
-                regexp_extract_all(okam_key(v), '\d+(?:[.,]\d+)?\s*\pL+'),
-                lambda pair: cast(replace(regexp_extract(pair, '[\d.,]+'), ',', '.') as double)
-                    * okam_duration_unit_hours(regexp_extract(pair, '\pL+'))
-            )
-        )
+        when regexp_matches(k, '\d') and regexp_full_match(k,
+            '\s*(\d+(?:[.,]\d+)?\s*(?:d|days?|jours?|tage?n?|dias?|giorn[oi]|dag(?:en)?)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:m|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:s|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?)\.?\s*)?')
+            then okam_duration_part(k, 'd|days?|jours?|tage?n?|dias?|giorn[oi]|dag(?:en)?') * 24
+                + okam_duration_part(k, 'h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren')
+                + okam_duration_part(k, 'm|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut') / 60
+                + okam_duration_part(k, 's|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?') / 3600
     end
 );
+create or replace macro okam_duration_words(v) as okam_duration_words_key(okam_key(v));
