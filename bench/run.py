@@ -128,7 +128,16 @@ def run_fraction(run: Runner, files: dict, workdir: Path, fraction: float, args)
     }  # fmt: skip
     for kind in summary.FILES:
         file = files[f"{kind}_file"]
-        imported = run("import", db_path=str(db_path), file=file)
+        # the generic files hold the same rows: each goes into a fresh database of its own
+        into = (
+            db_path
+            if kind in ("tickets", "timesheets")
+            else db_path.with_name(f"f{fraction:.3f}_{kind}.duckdb")
+        )
+        if into != db_path:
+            for stale in (into, into.with_suffix(".duckdb.wal")):
+                stale.unlink(missing_ok=True)
+        imported = run("import", db_path=str(into), file=file)
         raw = run("raw_load", isolate=True, db_path=str(workdir / "db" / "raw.duckdb"), file=file)
         imported["raw_seconds"], imported["raw_rss_mb"] = raw.get("seconds"), raw.get("rss_mb")
         imported["raw_cpu_seconds"] = raw.get("cpu_seconds")

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okam_analytics.ingest import dates, service
-from okam_analytics.ingest.normalise import Params, date_expr
+from okam_analytics.ingest.date_columns import date_expr
+from okam_analytics.ingest.normalise import Params
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = settings(

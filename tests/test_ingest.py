@@ -353,6 +353,20 @@ def test_saved_mapping_is_found_again(con):
     assert service.saved_mapping_for(con, ["Ticket"]) is None
 
 
+def test_a_saved_mapping_is_applied_in_the_one_inspection(con):
+    data = b"Ticket ID;Created;Site;Customer\nT1;20/01/2026 10:00;Lyon;Acme\n"
+    service.save_mapping(con, "by site", "tickets", {"client": "Site"})
+    plan = service.inspect(data, "t.csv", saved=service.saved_mappings(con))
+    assert (plan.saved_mapping, plan.mapping["client"]) == ("by site", "Site")
+    assert plan.preview["client"].tolist() == ["Lyon"]
+    plan.private.close()
+    # a saved mapping that no longer reads the file gives way to the preset's own mapping
+    service.save_mapping(con, "no date", "tickets", {"client": "Site", "created_at": None})
+    plan = service.inspect(data, "t.csv", saved=service.saved_mappings(con))
+    assert (plan.saved_mapping, plan.mapping["client"], plan.refused) == (None, "Customer", None)
+    plan.private.close()
+
+
 SN_HEADER = (
     "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
     "opened_at,sys_updated_at,location,category,assignment_group,assigned_to,priority,"

@@ -9,14 +9,13 @@ time entries without a source id, `__content_hash`.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from okam_analytics import db
-from okam_analytics.ingest import cleaning, dates, presets
+from okam_analytics.ingest import cleaning, date_columns, dates, presets
 from okam_analytics.ingest.map import FIELDS, Source
 from okam_analytics.ingest.presets import Preset
 
@@ -86,76 +85,12 @@ def raw_column(kind: str, field: str) -> str:
     return f"r_{field}" if FIELDS[kind][field] in PARSED else field
 
 
-MAIN_DATES = ("created_at", "event_at", "work_date", "started_at")  # the format imports record
-SAMPLE_ROWS = 5000  # values per date column the format is inferred from, across the file
-AMBIGUOUS = (
-    "day and month cannot be told apart (no day above 12 in the values sampled);"
-    " read as {order}: check a few dates"
-)
-
-
 @dataclass(frozen=True)
 class Built:
     """What build_staged decided: the main date format, and column-level warnings."""
 
     date_format: str | None
     findings: list[tuple] = dataclasses.field(default_factory=list)  # (line, column, ...)
-
-
-def infer_date_formats(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    date_cleans: dict[str, str],
-    preset: Preset,
-    day_first: bool,
-    params: Params,
-) -> dict[str, dates.DateFormat]:
-    """Each date field's format, inferred from one sample of values spread over the file."""
-    if not date_cleans:
-        return {}
-    picked = ", ".join(f"{e} as d{i}" for i, e in enumerate(date_cleans.values()))
-    sql = (
-        f"select {picked} from {quote(table)}"
-        f" using sample reservoir({SAMPLE_ROWS} rows) repeatable (7)"
-    )
-    rows = db.run_sql(con, sql, **params.values).fetchall()
-    hints = [] if preset.is_generic else preset.date_formats  # generic lists are no preference
-    samples = {name: [row[i] for row in rows] for i, name in enumerate(date_cleans)}
-    return dates.infer_columns(samples, hints, day_first)
-
-
-def date_expr(r: str, fmt: dates.DateFormat, params: Params) -> str:
-    """SQL parsing the text r with the column's format (ISO: a cast), once per value."""
-    iso = f"try_cast({r} as timestamp)"
-    if not fmt.formats:
-        return iso
-    text = r
-    if fmt.month_names:  # the month word becomes its number, by a lookup in two lists
-        sep = re.escape(fmt.separator)
-        pattern = params.bind(rf"^(\d{{1,2}}){sep}([^{sep}]+){sep}(.*)$")
-        words, numbers = params.bind(list(dates.MONTHS)), params.bind(list(dates.MONTHS.values()))
-        word = f"rtrim(lower(regexp_extract({r}, {pattern}, 2)), '.')"
-        month = f"list_extract({numbers}, list_position({words}, {word}))"
-        text = (
-            f"concat(regexp_extract({r}, {pattern}, 1), '/', {month}, '/',"
-            f" regexp_extract({r}, {pattern}, 3))"
-        )
-    parsed = f"try_strptime({text}, {params.bind(list(fmt.formats))})"
-    if fmt.iso_first:
-        return f"coalesce({iso}, {parsed})"
-    return f"coalesce({parsed}, {iso})" if fmt.iso_after else parsed
-
-
-def ambiguity_findings(
-    formats: dict[str, dates.DateFormat], sources: dict[str, Source]
-) -> list[tuple]:
-    """A warning per date column whose day/month order neither values nor preset settled."""
-    found = []
-    for name, fmt in formats.items():
-        if fmt.warn:
-            order = f"{'day/month' if fmt.day_first else 'month/day'} ({fmt.label})"
-            found.append((None, sources[name].label, None, AMBIGUOUS.format(order=order)))
-    return found
 
 
 def typed_expr(
@@ -176,7 +111,7 @@ def typed_expr(
     if kind_of == "positive":
         return f"{number} > 0"  # null stays null: an empty cell says nothing
     if kind_of in ("timestamp", "date"):
-        stamp = date_expr(r, date_format or dates.DateFormat(), params)
+        stamp = date_columns.date_expr(r, date_format or dates.DateFormat(), params)
         return stamp if kind_of == "timestamp" else f"cast({stamp} as date)"
     if kind_of == "time":
         clock = f"try_cast({r} as time)"
@@ -278,7 +213,7 @@ def build_staged(
     fields = FIELDS[kind]
     cleans = {f: clean_expr(f, s, preset, params) for f, s in sources.items()}
     date_cleans = {f: cleans[f] for f in cleans if fields[f] in ("timestamp", "date")}
-    formats = infer_date_formats(con, table, date_cleans, preset, day_first, params)
+    formats = date_columns.infer_formats(con, table, date_cleans, preset, day_first, params)
     cleaned, selects, joins = ["__line"], ["c.*"], []
     for field, kind_of in fields.items():
         if field not in sources:
@@ -305,8 +240,8 @@ def build_staged(
         select *{exclude}{"".join(", " + f for f in fix)} from t
     """
     db.run_sql(con, sql, **params.values)
-    main = next((formats[f] for f in MAIN_DATES if f in formats), None)
-    return Built(main.label if main else None, ambiguity_findings(formats, sources))
+    main = next((formats[f] for f in date_columns.MAIN_DATES if f in formats), None)
+    return Built(main.label if main else None, date_columns.ambiguity_findings(formats, sources))
 
 
 def timesheet_derived(sources: dict[str, Source]) -> tuple[list[str], list[str]]:

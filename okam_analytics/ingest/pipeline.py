@@ -1,9 +1,12 @@
 """One export's way through the import, a straight line of stages, each run once:
 
-read (header, then rows) -> detect -> map -> normalise -> validate -> (service.load) load.
+    read header -> detect -> map -> read rows -> normalise -> validate -> load
 
-Each stage takes the previous stage's value. `inspect_file` runs a file through it;
-`inspect_rows` starts from rows an API connector already parsed (no read, no detect).
+`read.open_export` reads the header row; `detect` and `map_fields` choose the preset and the
+columns from it; `OpenedExport.read_rows` stores only those columns' rows; `normalise_rows` and
+`validate_rows` build `staged`, `findings` and `canonical`; `service.load` writes them. Each
+stage takes the previous stage's value. `service.inspect` runs a file through them;
+`parsed_rows.import_parsed_rows` starts from rows an API connector already parsed.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Mapped:
     mapping: dict[str, Any]
     stored_headers: list[str]  # [] when refused: the rows are read only to be counted
     refusal: str | None = None
+    saved_name: str | None = None  # the saved mapping applied, if one was
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 8_000_000
 MAX_FINDINGS = 100_000  # rows of the report kept in the plan (all go to import_rejects)
 FINDING_COLUMNS = ["line", "column", "value", "reason", "severity"]
+SavedMapping = tuple[str, str, dict[str, Any]]  # name, kind, mapping
 
 
 @dataclass
@@ -62,6 +64,7 @@ class ImportPlan:
     event_log: bool = False
     rows_loadable: int = 0
     period: tuple[datetime | None, datetime | None] = (None, None)
+    saved_mapping: str | None = None  # the name of the saved mapping the file was read with
 
 
 @dataclass
@@ -100,7 +103,7 @@ def fill_from_mapped(plan: ImportPlan, mapped: pipeline.Mapped) -> None:
     if detected.preset is not None:
         chosen = detected.preset
         plan.kind, plan.preset, plan.preset_label = chosen.kind, chosen.name, chosen.label
-    plan.mapping = mapped.mapping
+    plan.mapping, plan.saved_mapping = mapped.mapping, mapped.saved_name
 
 
 def inspect(
@@ -111,11 +114,14 @@ def inspect(
     sheet: str | None = None,
     mapping: dict[str, Any] | None = None,
     day_first: bool = True,
+    saved: list[SavedMapping] | None = None,
 ) -> ImportPlan:
     """Read, detect, map, normalise and validate one export without touching the database.
 
     day_first: how to read dates no value of their column decides (03/04: 3 April when true);
-    `dates.locale_day_first(settings)` gives the business calendar's order."""
+    `dates.locale_day_first(settings)` gives the business calendar's order. saved: the saved
+    mappings (`saved_mappings`); without a `mapping`, the latest that fits the header row is
+    used, unless it no longer fits the file (then the preset's own mapping is)."""
     plan = ImportPlan(file_name=file_name, kind=kind)
     plan.refused = _too_big(source)
     if plan.refused:
@@ -128,8 +134,8 @@ def inspect(
         plan.refused = _read_refusal(file_name, exc)
         return plan
     try:
-        detected = pipeline.detect(opened.headers, opened.duplicate_headers, kind, preset)
-        mapped = pipeline.map_fields(detected, mapping)
+        headers, duplicates = opened.headers, opened.duplicate_headers
+        mapped = _detect_and_map(headers, duplicates, kind, preset, mapping, saved)
     except BaseException:
         opened.close()
         raise
@@ -141,6 +147,26 @@ def inspect(
         return plan
     fill_from_raw(plan, raw)
     return inspect_raw(plan, raw, mapped, day_first)
+
+
+def _detect_and_map(
+    headers: list[str],
+    duplicates: list[str],
+    kind: str | None,
+    preset: str | None,
+    mapping: dict[str, Any] | None,
+    saved: list[SavedMapping] | None,
+) -> pipeline.Mapped:
+    """The detect and map stages; with the saved mapping that fits the headers, if any."""
+    fits = fitting_mapping(saved or [], headers, kind) if mapping is None else None
+    if fits is not None:
+        name, saved_kind, saved_mapping = fits
+        detected = pipeline.detect(headers, duplicates, saved_kind, preset)
+        mapped = pipeline.map_fields(detected, saved_mapping)
+        if mapped.refusal is None:
+            return dataclasses.replace(mapped, saved_name=name)
+    detected = pipeline.detect(headers, duplicates, kind, preset)
+    return pipeline.map_fields(detected, mapping)
 
 
 def _read_refusal(file_name: str, exc: Exception) -> str:
@@ -285,17 +311,28 @@ def save_mapping(
     )
 
 
-def saved_mapping_for(
-    con: duckdb.DuckDBPyConnection, headers: list[str], kind: str | None = None
-) -> tuple[str, str, dict[str, Any]] | None:
-    """The most recent saved mapping whose headers are all in this header row, if any."""
-    index = presets.header_index(headers)
+def saved_mappings(con: duckdb.DuckDBPyConnection) -> list[SavedMapping]:
+    """Every saved mapping (name, kind, mapping), the most recent first."""
     rows = con.execute(
         "select name, kind, mapping from saved_mappings order by saved_at desc"
     ).fetchall()
-    for name, saved_kind, text in rows:
-        saved = json.loads(text)
-        needed = [h for spec in saved.values() if spec for h in presets.candidates(spec)]
+    return [(name, kind, json.loads(text)) for name, kind, text in rows]
+
+
+def fitting_mapping(
+    saved: list[SavedMapping], headers: list[str], kind: str | None = None
+) -> SavedMapping | None:
+    """The first saved mapping whose headers are all in this header row (and of this kind)."""
+    index = presets.header_index(headers)
+    for name, saved_kind, mapping in saved:
+        needed = [h for spec in mapping.values() if spec for h in presets.candidates(spec)]
         if (kind in (None, saved_kind)) and all(presets.normalise_word(h) in index for h in needed):
-            return name, saved_kind, saved
+            return name, saved_kind, mapping
     return None
+
+
+def saved_mapping_for(
+    con: duckdb.DuckDBPyConnection, headers: list[str], kind: str | None = None
+) -> SavedMapping | None:
+    """The most recent saved mapping whose headers are all in this header row, if any."""
+    return fitting_mapping(saved_mappings(con), headers, kind)

@@ -90,22 +90,6 @@ def _inspect(upload: UploadedFile, choices: dict[str, Any]) -> ImportPlan:
         return ImportPlan(file_name=upload.name, refused=t("import.inspect_failed", reason=exc))
 
 
-def _saved_mapping(
-    con: duckdb.DuckDBPyConnection, upload: UploadedFile, plan: ImportPlan, choices: dict
-) -> tuple[ImportPlan, str | None]:
-    """Re-inspect with the latest saved mapping that fits this header row, if any."""
-    if choices["mapping"] is not None or not plan.headers:
-        return plan, None
-    found = service.saved_mapping_for(con, plan.headers, choices["kind"])
-    if found is None:
-        return plan, None
-    name, kind, mapping = found
-    with_saved = _inspect(upload, {**choices, "kind": kind, "mapping": mapping})
-    if with_saved.refused and not plan.refused:
-        return plan, None  # a saved mapping that no longer fits must not spoil a good reading
-    return with_saved, name
-
-
 def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> list[FilePlan]:
     """The inspected plan of every uploaded file (from the session when already inspected)."""
     cache: dict[str, FilePlan] = st.session_state.setdefault(PLANS_KEY, {})
@@ -118,9 +102,11 @@ def file_plans(con: duckdb.DuckDBPyConnection, uploads: list[UploadedFile]) -> l
         choices = {**overrides(n), "day_first": day_first}
         key = hashlib.sha256(f"{sha}|{json.dumps(choices, sort_keys=True)}".encode()).hexdigest()
         if key not in cache:
+            # the latest saved mapping that fits the file is chosen in the one inspection
+            saved = service.saved_mappings(con) if choices["mapping"] is None else []
             with st.spinner(t("import.inspecting", file=render.escape_markdown(upload.name))):
-                plan, saved = _saved_mapping(con, upload, _inspect(upload, choices), choices)
-            cache[key] = FilePlan(n, key, plan, saved)
+                plan = _inspect(upload, {**choices, "saved": saved})
+            cache[key] = FilePlan(n, key, plan, plan.saved_mapping)
         _forget_acceptance(n, key)
         shown.append(FilePlan(n, key, cache[key].plan, cache[key].saved_mapping))
     _prune(cache, {item.key for item in shown})
