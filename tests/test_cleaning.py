@@ -38,6 +38,7 @@ def macros():
         ("12", None),  # a bare number is no duration in words
         ("2 heures 5 pommes", None),  # an unknown unit spoils the whole value
         ("beaucoup", None),
+        ("30 minutes 2 heures", None),  # units are read in the order the tools write them
     ],
 )
 def test_durations_in_words(macros, text, hours):
