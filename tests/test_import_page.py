@@ -360,3 +360,25 @@ def test_reading_tickets_as_timesheets_is_refused_until_set_back(app_db) -> None
     at.selectbox(key="import_kind_0").select("").run()
     assert not at.error
     assert [e.label for e in at.expander] == [r"glpi\.csv · GLPI tickets, 3 rows"]
+
+
+@SLOW
+def test_a_jira_export_is_loaded_again_as_its_work_logs(app_db) -> None:
+    jira = (REPO / "tests" / "fixtures" / "exports" / "jira_en.csv").read_bytes()
+    at = upload(import_page(), ("jira.csv", jira))
+    at.button(key="import_load_0").click().run()
+    assert rows(app_db, "select kind from imports") == [("tickets",)]
+    again = upload(import_page(), ("jira.csv", jira))
+    again.selectbox(key="import_kind_0").select("timesheets").run()
+    assert not again.exception and not again.error
+    assert not any("already imported" in text for text in texts(again.info))
+    again.button(key="import_load_0").click().run()
+    assert rows(app_db, "select kind, preset, rows_loaded from imports order by import_id") == [
+        ("tickets", "jira", 3),
+        ("timesheets", "jira_worklogs", 3),
+    ]
+    assert rows(app_db, "select ticket_id, consultant, hours from time_entries order by 1, 3") == [
+        ("HD-101", "Ana Ruiz", 0.25),
+        ("HD-101", "Ana Ruiz", 1.5),
+        ("HD-102", "Li Wei", 1.0),
+    ]

@@ -73,6 +73,7 @@ class Source:
     sep: str | None  # concat separator; None for a single column
     label: str  # how findings name the column: "Date" or "First Name + Last Name"
     positive: bool = False  # a yes/no field read from a number: true when above zero
+    part: str | None = None  # a worklog part: `columns` are every repeat of the worklog header
 
 
 def required_fields(kind: str, preset: Preset | None = None) -> list[str]:
@@ -88,6 +89,9 @@ def _resolve(spec: presets.ColumnSpec, index: dict[str, str]) -> str | dict[str,
     if isinstance(spec, dict) and "positive" in spec:
         header = _resolve(spec["positive"], index)
         return None if header is None else {"positive": header}
+    if isinstance(spec, dict) and "worklog" in spec:
+        header = _resolve(spec["worklog"], index)
+        return None if header is None else {"worklog": header, "part": spec["part"]}
     if isinstance(spec, dict):
         parts = [index.get(normalise_word(p)) for p in presets.candidates(spec)]
         if not parts or None in parts:
@@ -167,6 +171,8 @@ def check(
         )
     twice = {normalise_word(h) for h in duplicates}
     for field, spec in mapping.items():
+        if isinstance(spec, dict) and "worklog" in spec:
+            continue  # worklog cells are meant to repeat: each one is an entry
         for header in presets.candidates(spec):
             if normalise_word(header) in twice:
                 raise MappingRefused(
@@ -174,16 +180,37 @@ def check(
                 )
 
 
+UNUSED_REPEAT = "column repeated in the file; no field reads it, so it is not imported"
+
+
+def unused_duplicates(mapping: Mapping, duplicates: list[str]) -> list[tuple]:
+    """A warning finding per repeated header the mapping does not read (a used one is refused
+    by `check`): Jira repeats Labels, Comment, Watchers, Log Work... as lists."""
+    used = {normalise_word(h) for spec in mapping.values() for h in presets.candidates(spec)}
+    return [
+        (None, header, None, UNUSED_REPEAT)
+        for header in duplicates
+        if normalise_word(header) not in used
+    ]
+
+
 def sources(
     mapping: Mapping, headers: list[str], columns: list[str] | None = None
 ) -> dict[str, Source]:
     """The raw-table columns of each mapped field (first occurrence of a header)."""
     names: dict[str, str] = {}
+    repeats: dict[str, list[str]] = {}
     for header, column in zip(headers, columns or headers, strict=True):
         names.setdefault(header, column)
+        repeats.setdefault(header, []).append(column)
     index = presets.header_index(headers)
     found: dict[str, Source] = {}
     for field, spec in mapping.items():
+        if isinstance(spec, dict) and "worklog" in spec:
+            header = index[normalise_word(spec["worklog"])]
+            label = f"{header} ({spec['part']})"
+            found[field] = Source(repeats[header], None, label, part=spec["part"])
+            continue
         picked = [names[index[normalise_word(h)]] for h in presets.candidates(spec)]
         concat = isinstance(spec, dict) and "concat" in spec
         sep = spec.get("sep", " ") if concat else None

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from okam_analytics import db
-from okam_analytics.ingest import date_columns, dates, presets
+from okam_analytics.ingest import cleaning, date_columns, dates, presets
 from okam_analytics.ingest.map import FIELDS, Source
 from okam_analytics.ingest.presets import Preset
 
@@ -63,7 +63,8 @@ class Params:
 
 
 def clean_expr(field: str, source: Source, preset: Preset, params: Params) -> str:
-    """SQL for a field's raw text: null words removed, concatenated, last segment kept.
+    """SQL for a field's raw text: null words removed, concatenated, cleaned as the preset
+    declares, last segment kept.
     (The reader already trims values and turns empty cells into NULL.)"""
     parts = [quote(c) for c in source.columns]
     expr = parts[0]
@@ -72,6 +73,7 @@ def clean_expr(field: str, source: Source, preset: Preset, params: Params) -> st
     if preset.null_values:
         nulls = params.bind(preset.null_values)
         expr = f"(case when list_contains({nulls}, {expr}) then null else {expr} end)"
+    expr = cleaning.apply(field, FIELDS[preset.kind][field], expr, preset.cleaning, params)
     if field in preset.split_last:
         sep = params.bind(preset.split_last[field])
         expr = f"nullif(trim(split_part({expr}, {sep}, -1)), '')"

@@ -18,7 +18,7 @@ import duckdb
 
 from okam_analytics.ingest import event_log as event_logs
 from okam_analytics.ingest import map as mapping_rules
-from okam_analytics.ingest import normalise, presets, validate
+from okam_analytics.ingest import normalise, presets, validate, worklog
 from okam_analytics.ingest.map import MappingRefused, Source
 from okam_analytics.ingest.presets import Preset
 
@@ -57,6 +57,7 @@ class Staged:
     sources: dict[str, Source]
     date_format: str | None
     findings: list[tuple] = field(default_factory=list)  # (line, column, value, reason)
+    rows: int | None = None  # rows staged when they are not the file's records (worklogs)
 
 
 def choose_preset(
@@ -117,10 +118,16 @@ def normalise_rows(raw: RawTable, mapped: Mapped, day_first: bool = True) -> Sta
         sources = mapping_rules.sources(mapped.mapping, raw.headers, raw.columns or None)
     except KeyError as exc:  # the header read with the rows differs from the sniffed one
         raise MappingRefused(f"Column {exc.args[0]!r} is not in the file.") from None
-    built = normalise.build_staged(raw.con, raw.table, preset.kind, preset, sources, day_first)
+    table, entries = raw.table, None
+    if worklog.has_worklog(sources):  # each worklog cell is a row of its own
+        table, sources = worklog.explode(raw.con, raw.table, sources)
+        (entries,) = raw.con.execute(f"select count(*) from {table}").fetchall()[0]
+    built = normalise.build_staged(raw.con, table, preset.kind, preset, sources, day_first)
     # free memory: staged holds all that is needed
-    raw.con.execute(f"drop table if exists {normalise.quote(raw.table)}")
-    return Staged(raw.con, preset, sources, built.date_format, built.findings)
+    raw.con.execute(f"drop table if exists {normalise.quote(table)}")
+    repeated = mapping_rules.unused_duplicates(mapped.mapping, mapped.detected.duplicate_headers)
+    findings = [*built.findings, *repeated]
+    return Staged(raw.con, preset, sources, built.date_format, findings, entries)
 
 
 def validate_rows(staged: Staged) -> duckdb.DuckDBPyConnection:

@@ -15,11 +15,23 @@ KINDS = ("tickets", "timesheets")
 GENERIC = {"tickets": "generic_tickets", "timesheets": "generic_timesheets"}
 
 # A column source: one header, a list of candidate headers, {concat = [...], sep = " "}, or
-# {positive = header or [candidates]} (a yes/no field true when that number is above zero).
+# {positive = header or [candidates]} (a yes/no field true when that number is above zero),
+# or {worklog = header or [candidates], part = ...} (see WORKLOG_PARTS).
 ColumnSpec = str | list[str] | dict[str, Any]
 # A detect entry: a header that must be present, or a list of headers of which one must be.
 DetectItem = str | list[str]
-SPEC_FORMS = ("concat", "positive")
+SPEC_FORMS = ("concat", "positive", "worklog")
+# {worklog = header or [candidates], part = ...}: one part of the repeated worklog cells
+# "comment;date;author;seconds" (Jira's Log Work), each cell a time entry of its row
+WORKLOG_PARTS = ("comment", "date", "author", "hours")
+# [cleaning] flags a preset may set: how its tool writes cells (applied by ingest/cleaning.py)
+CLEANING_FLAGS = {
+    "html_entities": bool,  # &amp; &#039; ... decoded
+    "strip_user_ids": bool,  # "Marie Dupont (1974)" is Marie Dupont
+    "id_digit_grouping": bool,  # "49 541" (also with a no-break space) is 49541
+    "actor_separator": str,  # several actors in one cell: the first one is kept
+    "duration_words": bool,  # "2 heures 52 minutes" read as a duration
+}
 
 
 class UnknownPreset(KeyError):
@@ -48,6 +60,7 @@ class Preset:
     boolean: dict[str, bool] = field(default_factory=dict)  # normalised word -> bool
     scale: dict[str, float] = field(default_factory=dict)  # number field -> factor (hours -> x60)
     event_log: dict[str, Any] | None = None
+    cleaning: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_generic(self) -> bool:
@@ -74,12 +87,25 @@ def _scale(name: str, table: dict[str, Any]) -> dict[str, float]:
     return {k: float(v) for k, v in table.items()}
 
 
+def _cleaning(name: str, table: dict[str, Any]) -> dict[str, Any]:
+    """The [cleaning] table: known flags only, each of its type."""
+    for flag, value in table.items():
+        if flag not in CLEANING_FLAGS or not isinstance(value, CLEANING_FLAGS[flag]):
+            known = ", ".join(CLEANING_FLAGS)
+            raise ValueError(f"Preset {name!r}: [cleaning] {flag} is not one of {known}.")
+    return dict(table)
+
+
 def _columns(name: str, table: dict[str, Any]) -> dict[str, ColumnSpec]:
     """The [columns] table, each inline table of exactly one known form."""
     for field_name, spec in table.items():
         if isinstance(spec, dict) and len([f for f in SPEC_FORMS if f in spec]) != 1:
             raise ValueError(
                 f"Preset {name!r}: column {field_name} needs one of {', '.join(SPEC_FORMS)}."
+            )
+        if isinstance(spec, dict) and "worklog" in spec and spec.get("part") not in WORKLOG_PARTS:
+            raise ValueError(
+                f"Preset {name!r}: column {field_name} needs a part among {', '.join(WORKLOG_PARTS)}."
             )
     return dict(table)
 
@@ -106,6 +132,7 @@ def parse_preset(data: dict[str, Any]) -> Preset:
         boolean=_vocabulary(data.get("boolean", {})),
         scale=_scale(data["name"], data.get("scale", {})),
         event_log=data.get("event_log"),
+        cleaning=_cleaning(data["name"], data.get("cleaning", {})),
     )
 
 
@@ -149,6 +176,8 @@ def candidates(spec: ColumnSpec) -> list[str]:
         return [str(s) for s in spec]
     if "positive" in spec:
         return candidates(spec["positive"])
+    if "worklog" in spec:
+        return candidates(spec["worklog"])
     return [str(s) for s in spec.get("concat", [])]
 
 

@@ -186,6 +186,7 @@ def inspect_raw(
     try:
         staged = pipeline.normalise_rows(raw, mapped, day_first)
         plan.date_format = staged.date_format
+        plan.rows_read = plan.rows_read if staged.rows is None else staged.rows
         plan.preview = preview_rows(staged.con, staged.preset.kind)
         plan.event_log = staged.preset.event_log is not None
         con = pipeline.validate_rows(staged)
@@ -272,8 +273,10 @@ def load(
         return result
     with loader.LOCK:
         same = con.execute(
-            "select min(import_id) from imports where sha256 = $sha and status = 'active'",
-            {"sha": plan.sha256},
+            # the same file read as the other kind (a Jira export's work logs) is another import
+            "select min(import_id) from imports"
+            " where sha256 = $sha and kind = $kind and status = 'active'",
+            {"sha": plan.sha256, "kind": plan.kind},
         ).fetchall()[0][0]
         if same is not None:
             return ImportResult(same, "unchanged", plan.rows_read, 0, plan.rows_rejected)

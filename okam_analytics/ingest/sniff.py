@@ -151,10 +151,13 @@ def parse_sample(text: str, delimiter: str, newline: str, truncated: bool) -> li
     return records
 
 
-def _delimiter_score(records: list[Record]) -> tuple[bool, int, int]:
+def _delimiter_score(records: list[Record]) -> tuple[bool, bool, int, int]:
+    """More than one column; records of one width (a wrong delimiter cuts quoted multi-line
+    values into records of scattered widths); then the most records of that width."""
     widths = [len(r.cells) for r in records if not is_blank(r.cells)]
     width = modal_width(widths)
-    return width > 1, sum(1 for w in widths if w == width), width
+    at_width = sum(1 for w in widths if w == width)
+    return width > 1, at_width >= 0.9 * len(widths), at_width, width
 
 
 def sniff_csv(text: str, newline: str, truncated: bool) -> CsvLayout:

@@ -76,3 +76,61 @@ create or replace macro okam_status_guess(k) as (
         when regexp_matches(k, 'new|nouv|open|ouver|progress|cours|assign|attribu|activ|to ?do|planif|backlog|triage') then 'open'
     end
 );
+
+-- Cleaning rules a preset declares ([cleaning], applied by ingest/cleaning.py).
+-- HTML entities some tools (GLPI) write in cells; &amp; last, so "&amp;lt;" stays "&lt;".
+create or replace macro okam_unescape_html(v) as (
+    case
+        when contains(v, '&') then
+            replace(replace(replace(replace(replace(replace(replace(replace(replace(v,
+                '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#039;', ''''), '&#39;', ''''),
+                '&#x27;', ''''), '&apos;', ''''), '&nbsp;', ' '), '&amp;', '&')
+        else v
+    end
+);
+
+-- Several actors in one cell joined by sep: the first non-empty one.
+create or replace macro okam_first_actor(v, sep) as (
+    case
+        when not contains(v, sep) then v
+        when not starts_with(v, sep) then nullif(trim(split_part(v, sep, 1)), '')
+        else nullif(trim(list_filter(string_split(v, sep), lambda part: trim(part) <> '')[1]), '')
+    end
+);
+
+-- A user id written after a name: "Marie Dupont (1974)" is Marie Dupont.
+create or replace macro okam_strip_user_id(v) as (
+    case when v[-1] = ')' then regexp_replace(v, '\s*\(\d+\)$', '') else v end
+);
+
+-- Digit grouping in ids: "49 541", also with a no-break or narrow no-break space, is 49541.
+create or replace macro okam_ungroup_digits(v) as (
+    case
+        when (contains(v, ' ') or contains(v, chr(160)) or contains(v, chr(8239)))
+            and regexp_full_match(v, '\d{1,3}([ \x{00a0}\x{202f}]\d{3})+')
+            then regexp_replace(v, '[ \x{00a0}\x{202f}]', '', 'g')
+        else v
+    end
+);
+
+-- One unit's number in a duration in words (unit words of en fr de es pt it nl), else 0.
+create or replace macro okam_duration_part(k, unit_words) as coalesce(
+    cast(replace(nullif(regexp_extract(k, '(\d+(?:[.,]\d+)?)\s*(?:' || unit_words || ')\b', 1), ''), ',', '.')
+        as double),
+    0
+);
+
+-- A duration in words ("2 heures 52 minutes", "1 hour 5 minutes", "3 dias 2 horas") in
+-- hours: days, hours, minutes, seconds in that order (as the tools write them), each
+-- optional; null for any other text. Four plain extractions: no per-value list.
+create or replace macro okam_duration_words_key(k) as (
+    case
+        when regexp_matches(k, '\d') and regexp_full_match(k,
+            '\s*(\d+(?:[.,]\d+)?\s*(?:d|days?|jours?|tage?n?|dias?|giorn[oi]|dag(?:en)?)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:m|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut)\.?\s*)?(\d+(?:[.,]\d+)?\s*(?:s|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?)\.?\s*)?')
+            then okam_duration_part(k, 'd|days?|jours?|tage?n?|dias?|giorn[oi]|dag(?:en)?') * 24
+                + okam_duration_part(k, 'h|hrs?|hours?|heures?|stunden?|std|horas?|or[ae]|uur|uren')
+                + okam_duration_part(k, 'm|mn|mins?|minutes?|minuten?|minutos?|minut[oi]|minuut') / 60
+                + okam_duration_part(k, 's|secs?|seconds?|secondes?|sekunden?|segundos?|second[oi]|seconden?') / 3600
+    end
+);
+create or replace macro okam_duration_words(v) as okam_duration_words_key(okam_key(v));

@@ -77,14 +77,19 @@ def report_tab_label(plan: ImportPlan) -> str:
     return t("import.tab.report")
 
 
-def active_imports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, datetime]]:
-    """sha256 -> (import_id, imported_at) of every active import."""
+def active_imports(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[int, datetime]]:
+    """(sha256, kind) -> (import_id, imported_at) of every active import (a Jira export may be
+    imported once as tickets and once as its work logs)."""
     frame = data.cached_call(service.list_imports)
     active = frame[frame["status"] == "active"]
     return {
-        sha: (int(i), at)
-        for sha, i, at in zip(
-            active["sha256"], active["import_id"], active["imported_at"], strict=True
+        (sha, kind): (int(i), at)
+        for sha, kind, i, at in zip(
+            active["sha256"],
+            active["kind"],
+            active["import_id"],
+            active["imported_at"],
+            strict=True,
         )
     }
 
@@ -101,13 +106,13 @@ def is_ready(plan: ImportPlan, n: int) -> bool:
     return not plan.rows_rejected or bool(st.session_state.get(f"import_accept_{n}"))
 
 
-def load_controls(item: FilePlan, imported: dict[str, tuple[int, datetime]]) -> bool:
+def load_controls(item: FilePlan, imported: dict[tuple[str, str], tuple[int, datetime]]) -> bool:
     """The accept box (when rows are rejected) and the load button; True when it was clicked."""
     plan, n = item.plan, item.n
     if plan.refused:
         return False
-    if plan.sha256 in imported:
-        import_id, at = imported[plan.sha256]
+    if (plan.sha256, plan.kind) in imported:
+        import_id, at = imported[(plan.sha256, plan.kind)]
         st.info(t("import.already", id=import_id, at=when(at)), icon=":material/check_circle:")
     if plan.rows_rejected and plan.rows_loadable > 0:
         st.checkbox(
