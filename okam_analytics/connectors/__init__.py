@@ -12,6 +12,7 @@ TYPES = {
     "jira": "okam_analytics.connectors.jira",
     "glpi": "okam_analytics.connectors.glpi",
     "freshservice": "okam_analytics.connectors.freshservice",
+    "clockify": "okam_analytics.connectors.clockify",
 }
 
 
