@@ -13,6 +13,7 @@ TYPES = {
     "glpi": "okam_analytics.connectors.glpi",
     "freshservice": "okam_analytics.connectors.freshservice",
     "clockify": "okam_analytics.connectors.clockify",
+    "toggl": "okam_analytics.connectors.toggl",
 }
 
 
