@@ -14,6 +14,7 @@ TYPES = {
     "freshservice": "okam_analytics.connectors.freshservice",
     "clockify": "okam_analytics.connectors.clockify",
     "toggl": "okam_analytics.connectors.toggl",
+    "kimai": "okam_analytics.connectors.kimai",
 }
 
 
