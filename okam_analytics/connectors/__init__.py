@@ -15,6 +15,7 @@ TYPES = {
     "clockify": "okam_analytics.connectors.clockify",
     "toggl": "okam_analytics.connectors.toggl",
     "kimai": "okam_analytics.connectors.kimai",
+    "tempo": "okam_analytics.connectors.tempo",
 }
 
 
