@@ -264,3 +264,10 @@ def test_rate_limit_is_waited_out(workspace, connected, httpserver, monkeypatch,
         0, "loaded", 3, 6
     )  # fmt: skip
     assert waits == [2.0]
+
+
+def test_a_reread_with_nothing_changed_loads_nothing_new(workspace, connected, capsys):
+    run(capsys, "sync", "--db", str(connected))
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "unchanged", 0)
+    assert query(connected, "select count(*) from imports") == [(1,)]

@@ -277,3 +277,10 @@ def test_a_server_error_on_the_report_is_retried(
     assert (code, out[0]["status"], out[0]["rows_loaded"], out[0]["requests"]) == (
         0, "loaded", 3, 7
     )  # fmt: skip
+
+
+def test_a_reread_with_nothing_changed_loads_nothing_new(workspace, connected, capsys):
+    run(capsys, "sync", "--db", str(connected))
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "unchanged", 0)
+    assert query(connected, "select count(*) from imports") == [(1,)]
