@@ -284,3 +284,33 @@ def test_a_reread_with_nothing_changed_loads_nothing_new(workspace, connected, c
     code, out, _ = run(capsys, "sync", "--db", str(connected))
     assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "unchanged", 0)
     assert query(connected, "select count(*) from imports") == [(1,)]
+
+
+def test_an_archived_project_left_out_of_the_lists_is_read_by_id(
+    workspace, connected, httpserver, capsys
+):
+    old = {"id": 204, "workspace_id": 4012345, "client_id": 303, "name": "Old migration",
+           "is_private": False, "active": False, "at": "2025-02-01T10:00:00+00:00",
+           "created_at": "2024-02-01T10:00:00+00:00", "color": "#06aaf5", "billable": True,
+           "template": False, "currency": "EUR", "wid": 4012345, "cid": 303}  # fmt: skip
+    initech = {"id": 303, "wid": 4012345, "archived": True, "name": "Initech",
+               "at": "2025-02-01T10:00:00+00:00"}  # fmt: skip
+    httpserver.expect_request(f"{PROJECTS}/204").respond_with_json(old)
+    httpserver.expect_request(f"{CLIENTS}/303").respond_with_json(initech)
+    workspace.put(
+        entry(
+            7005,
+            "Alice Martin",
+            204,
+            "Cut-over",
+            True,
+            "2025-07-01T08:00:00+00:00",
+            "2025-07-01T12:00:00+00:00",
+            14400,
+        )
+    )
+    # fmt: skip
+    code, out, _ = run(capsys, "sync", "--db", str(connected))
+    assert (code, out[0]["rows_loaded"]) == (0, 4)
+    assert query(connected, "select client, project, hours from time_entries where "
+                 "description = 'Cut-over'") == [("Initech", "Old migration", 4.0)]  # fmt: skip

@@ -6,7 +6,8 @@ Chosen over GET /api/v9/me/time_entries?since= because /me reads only the token 
 entries (one connection per consultant), where the report reads the whole workspace. The
 report has no 'changed since' filter: a later sync re-reads from its last read less
 LOOKBACK_DAYS, entries replacing their earlier reading by id. Project and client names come
-from /api/v9/workspaces/{workspace}/projects and /clients. Rows take the columns of
+from /api/v9/workspaces/{workspace}/projects and /clients (an archived one the lists
+leave out is read by its id). Rows take the columns of
 Reports > Detailed > Export CSV (toggl preset); a running entry (no stop) is left out."""
 
 from __future__ import annotations
@@ -86,8 +87,20 @@ def names(context: Context) -> tuple[dict[int, dict], dict[int, str]]:
         projects |= {p["id"]: p for p in listed or []}
         if len(listed or []) < PER_PAGE:
             break
-    clients = {c["id"]: c.get("name") for c in context.api.json("GET", f"{base}/clients") or []}
+    listed = context.api.json("GET", f"{base}/clients", params={"status": "both"}) or []
+    clients = {c["id"]: c.get("name") for c in listed}
     return projects, clients
+
+
+def archived(context: Context, groups: list[dict], projects: dict, clients: dict) -> None:
+    """Add the projects (and their clients) the entries name but the lists left out."""
+    base = f"/api/v9/workspaces/{workspace(context.connection)}"
+    for project_id in sorted({g.get("project_id") for g in groups} - set(projects) - {None}):
+        project = context.api.json("GET", f"{base}/projects/{project_id}")
+        projects[project_id] = project
+        client_id = project.get("client_id") or project.get("cid")
+        if client_id and client_id not in clients:
+            clients[client_id] = context.api.json("GET", f"{base}/clients/{client_id}").get("name")
 
 
 def hms(seconds: int) -> str:
@@ -155,12 +168,15 @@ def fetch(context: Context) -> Fetched:
     """Finished entries of the workspace from first_day() to today, a year at a time."""
     batch = Batch(PRESET, HEADERS, "Entry ID", mapping={"entry_id": "Entry ID"})
     start, until = first_day(context), today()
-    projects, clients = names(context)
+    groups: list[dict] = []
     while start <= until:
         end = min(until, start + timedelta(days=WINDOW_DAYS - 1))
-        for group in report(context, start, end):
-            for entry in group.get("time_entries") or []:
-                if entry.get("stop") and (entry.get("seconds") or 0) >= 0:  # not running
-                    batch.rows.append(row(group, entry, context, projects, clients))
+        groups += report(context, start, end)
         start = end + timedelta(days=1)
+    projects, clients = names(context) if groups else ({}, {})
+    archived(context, groups, projects, clients)
+    for group in groups:
+        for entry in group.get("time_entries") or []:
+            if entry.get("stop") and (entry.get("seconds") or 0) >= 0:  # not running
+                batch.rows.append(row(group, entry, context, projects, clients))
     return Fetched([batch], json.dumps({"read_until": until.isoformat()}))
