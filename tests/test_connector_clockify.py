@@ -271,3 +271,10 @@ def test_a_reread_with_nothing_changed_loads_nothing_new(workspace, connected, c
     code, out, _ = run(capsys, "sync", "--db", str(connected))
     assert (code, out[0]["status"], out[0]["rows_loaded"]) == (0, "unchanged", 0)
     assert query(connected, "select count(*) from imports") == [(1,)]
+
+
+def test_connection_test_reads_a_one_entry_report(workspace, connected, capsys):
+    code, out, _ = run(capsys, "connections", "test", "clock", "--db", str(connected))
+    assert (code, out[0]["ok"]) == (0, True)
+    assert out[0]["message"] == f"workspace {WORKSPACE} readable (entries in the last day: 1)"
+    assert workspace.bodies[0]["detailedFilter"] == {"page": 1, "pageSize": 1}

@@ -268,3 +268,9 @@ def test_older_header_pair_when_a_user_is_given(tmp_path, httpserver, monkeypatc
         "--db", path)  # fmt: skip
     code, out, _ = run(capsys, "sync", "--db", path)
     assert (code, out[0]["status"], seen) == (0, "unchanged", [("admin", TOKEN)])
+
+
+def test_connection_test_names_the_user(server, connected, httpserver, capsys):
+    httpserver.expect_request("/api/users/me").respond_with_json(USERS["alice"])
+    code, out, _ = run(capsys, "connections", "test", "kimai", "--db", str(connected))
+    assert (code, out[0]["ok"], out[0]["message"]) == (0, True, "authenticated as Alice Martin")

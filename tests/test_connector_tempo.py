@@ -250,3 +250,12 @@ def test_wrong_token_fails_and_token_is_nowhere(cloud, connected, monkeypatch, c
     assert query(connected, "select count(*) from time_entries") == [(0,)]
     token_nowhere(connected, json.dumps(out), err)
     assert JIRA_TOKEN.encode() not in connected.read_bytes()
+
+
+def test_connection_test_reads_one_worklog(cloud, connected, capsys):
+    code, out, _ = run(capsys, "connections", "test", "tempo", "--db", str(connected))
+    assert (code, out[0]["ok"], out[0]["message"]) == (
+        0,
+        True,
+        "worklogs readable (1 on the first page)",
+    )

@@ -314,3 +314,12 @@ def test_an_archived_project_left_out_of_the_lists_is_read_by_id(
     assert (code, out[0]["rows_loaded"]) == (0, 4)
     assert query(connected, "select client, project, hours from time_entries where "
                  "description = 'Cut-over'") == [("Initech", "Old migration", 4.0)]  # fmt: skip
+
+
+def test_connection_test_names_the_user(workspace, connected, httpserver, capsys):
+    me = {"id": 9001, "api_token": "hidden", "email": "alice@example.com",
+          "fullname": "Alice Martin", "timezone": "Europe/Paris",
+          "default_workspace_id": 4012345}  # fmt: skip
+    httpserver.expect_request("/api/v9/me").respond_with_json(me)
+    code, out, _ = run(capsys, "connections", "test", "track", "--db", str(connected))
+    assert (code, out[0]["ok"], out[0]["message"]) == (0, True, "authenticated as Alice Martin")

@@ -78,7 +78,7 @@ def check(context: Context) -> str:
     end = now()
     page = report_page(context, end - timedelta(days=1), end, 1, 1)
     count = len(page.get("timeentries") or [])
-    return f"workspace {workspace(context.connection)} readable ({count} entry in the last day)"
+    return f"workspace {workspace(context.connection)} readable (entries in the last day: {count})"
 
 
 def report_page(context: Context, start: datetime, end: datetime, page: int, size: int) -> dict:
