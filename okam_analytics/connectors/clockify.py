@@ -87,7 +87,6 @@ def report_page(context: Context, start: datetime, end: datetime, page: int, siz
         "dateRangeStart": start.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "dateRangeEnd": end.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "detailedFilter": {"page": page, "pageSize": size},
-        "exportType": "JSON",
     }
     answer = context.api.json("POST", report_path(context.connection), json=body)
     if not isinstance(answer, dict):
