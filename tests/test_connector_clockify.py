@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from connector_support import TOKEN, query, run, token_nowhere
+from connector_support import TOKEN, next_second, query, run, token_nowhere
 from werkzeug import Request, Response
 
 from okam_analytics.connectors import clockify, http
@@ -221,6 +221,7 @@ def test_second_sync_rereads_the_look_back_days_without_duplicates(
         )
     )
     # fmt: skip
+    next_second()
     code, out, _ = run(capsys, "sync", "clock", "--db", str(connected))
     assert (code, out[0]["status"]) == (0, "loaded")
     # from the last read (11-04 12:00) less 14 days: one window, 4 entries on 3 pages

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from connector_support import TOKEN, query, run, token_nowhere
+from connector_support import TOKEN, next_second, query, run, token_nowhere
 from werkzeug import Request, Response
 
 from okam_analytics.connectors import http, kimai
@@ -230,6 +230,7 @@ def test_second_sync_reads_only_modified_records(server, connected, monkeypatch,
         )
     )
     # fmt: skip
+    next_second()
     code, out, _ = run(capsys, "sync", "kimai", "--db", str(connected))
     assert (code, out[0]["status"], out[0]["rows_loaded"], server.requests) == (0, "loaded", 2, 1)
     # the first sync started at 11:00 UTC, 12:00 in Paris, less the 2-minute edge

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 
 import pytest
-from connector_support import TOKEN, query, run, token_nowhere
+from connector_support import TOKEN, next_second, query, run, token_nowhere
 from werkzeug import Request, Response
 
 from okam_analytics.connectors import http, tempo
@@ -218,6 +218,7 @@ def test_second_sync_reads_changes_since_the_cursor(cloud, connected, capsys):
     cloud.requests, cloud.seen = 0, []
     cloud.put(worklog(902, 10014, "712020:bb22", "2026-11-02", "14:00:00", 10800, 10800,
                       "VPN", "GLOBEX", "2026-11-04T08:00:00Z"))  # fmt: skip
+    next_second()
     code, out, _ = run(capsys, "sync", "tempo", "--db", str(connected))
     # worklogs (2 on one page: the edge one skipped), accounts (2 pages), 1 Jira user, 1 search
     assert (code, out[0]["status"], out[0]["rows_loaded"], cloud.requests) == (0, "loaded", 1, 5)

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from connector_support import TOKEN, query, run, token_nowhere
+from connector_support import TOKEN, next_second, query, run, token_nowhere
 from werkzeug import Request, Response
 
 from okam_analytics.connectors import http, toggl
@@ -245,6 +245,7 @@ def test_second_sync_rereads_the_look_back_days_without_duplicates(
         )
     )
     # fmt: skip
+    next_second()
     code, out, _ = run(capsys, "sync", "track", "--db", str(connected))
     assert (code, out[0]["status"]) == (0, "loaded")
     assert (workspace.bodies[0]["start_date"], workspace.bodies[0]["end_date"]) == (
