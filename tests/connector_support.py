@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from okam_analytics import db
@@ -46,3 +47,11 @@ def token_nowhere(path: Path, *texts: str) -> None:
     finally:
         con.close()
     assert TOKEN.encode() not in path.read_bytes()
+
+
+def next_second() -> None:
+    """Wait for the clock's next second: a sync's versions rank by when it read (to the
+    second), so two syncs within one second would tie and be ranked by checksum."""
+    start = int(time.time())
+    while int(time.time()) == start:
+        time.sleep(0.02)

@@ -12,6 +12,10 @@ TYPES = {
     "jira": "okam_analytics.connectors.jira",
     "glpi": "okam_analytics.connectors.glpi",
     "freshservice": "okam_analytics.connectors.freshservice",
+    "clockify": "okam_analytics.connectors.clockify",
+    "toggl": "okam_analytics.connectors.toggl",
+    "kimai": "okam_analytics.connectors.kimai",
+    "tempo": "okam_analytics.connectors.tempo",
 }
 
 
