@@ -68,9 +68,13 @@ def test_a_file_from_before_coverage_is_migrated(tmp_path, read_only):
     old.execute(db.sql_text("schema"))
     old.execute("drop table coverage_plan_assignments")
     old.execute("alter table clients drop column target_knowers")
-    old.execute("insert into clients values ('Acme', 10, 'gold')")
+    old.execute(
+        "insert into clients (client, contract_hours_per_month, sla_tier) values ('Acme', 10, 'gold')"
+    )
     old.close()
     con = db.connect(path, read_only=read_only)
-    assert con.execute("select * from clients").fetchall() == [("Acme", 10.0, "gold", None)]
+    assert con.execute(
+        "select client, contract_hours_per_month, sla_tier, target_knowers from clients"
+    ).fetchall() == [("Acme", 10.0, "gold", None)]
     assert coverage_progress.saved_plan_days(con) == []
     con.close()

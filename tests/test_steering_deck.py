@@ -406,7 +406,7 @@ def test_a_long_action_list_goes_on_to_more_slides(acme) -> None:
 
 def test_a_client_without_data(con) -> None:
     fill(con)
-    con.execute("insert into clients values ('Empty Co', null, null)")
+    con.execute("insert into clients (client) values ('Empty Co')")
     cfg = settings.load(con)
     summary = client_view.client_summary(con, cfg, "Empty Co", *PERIOD)
     content = deck.deck_content(con, cfg, summary)
