@@ -190,7 +190,8 @@ def sync_one(
         outcome.type = connection.type
         cursor = None if (full or since) else connection.cursor
         start = start_of(since, zone) if since else None
-        read_at = datetime.now(zone).replace(tzinfo=None, microsecond=0)
+        # to the microsecond: two syncs within one second still rank by when they read
+        read_at = datetime.now(zone).replace(tzinfo=None)
         check_base_url(connection.base_url)  # a row edited by hand gets no token either
         secrets.append(read_secret(connection.secret_env))
         api = module(connection.type).client(connection, secrets[0])
