@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import db
-from okam_analytics.ui import auth, client_render, data, render, state
+from okam_analytics.ui import auth, client_render, data, render, state, warm
 from okam_analytics.ui.text import t
 
 st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":material/insights:")
@@ -24,6 +24,7 @@ PAGES = {
         ("pages/settings.py", "nav.settings", ":material/settings:", "settings"),
     ],
 }
+WARMED = ("overview", "knowledge", "workload", "escalations", "client")
 
 
 def page(path: str, title_key: str, icon: str, url_path: str) -> st.Page:
@@ -36,6 +37,8 @@ except db.DatabaseBusy:
     st.error(t("ui.db_busy"))
     st.stop()
 data.forget_version()  # each run reads the data version once
+# the analysis pages are opened in the background whenever the data changes (ui/warm.py)
+warm.start([spec[3] for specs in PAGES.values() for spec in specs if spec[3] in WARMED])
 
 if data.import_count(con) == 0:
     with st.spinner(t("ui.sample_loading")):

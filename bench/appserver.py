@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# The checkout whose app is served: this one, or another (e.g. main) for a before/after run.
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or REPO)
 STARTUP_TIMEOUT_S = 90
 
 
@@ -66,14 +68,14 @@ def running_app(db_path: Path, log: Path, sample_dir: Path | None = None) -> Ite
     env = {k: v for k, v in os.environ.items() if k != "OKAM_PASSWORD"}
     env["OKAM_DB"] = str(db_path)
     env["OKAM_SAMPLE_DIR"] = str(sample_dir or db_path.parent / "no-sample")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = str(APP_DIR)
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false"]  # fmt: skip
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out,
+        process = subprocess.Popen(command, cwd=APP_DIR, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
