@@ -95,7 +95,7 @@ def _watcher(db_key: str, pages: tuple[str, ...]) -> threading.Thread:
 
 def serving() -> bool:
     """True inside `streamlit run` (a real server to connect to), False under AppTest."""
-    return runtime.exists() and isinstance(runtime.get_instance(), runtime.Runtime)
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime  # not a mock
 
 
 def start(pages: Sequence[str]) -> None:
