@@ -10,7 +10,6 @@ random token that never leaves this process; auth.py lets such a session through
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 import threading
 import time
@@ -19,6 +18,7 @@ from contextlib import closing
 
 import streamlit as st
 from streamlit import runtime
+from streamlit.logger import get_logger
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
@@ -30,7 +30,7 @@ WARM_HEADER = "X-Okam-Warm"
 POLL_SECONDS = 3.0  # how often the data version is read (one small query)
 RUN_TIMEOUT_S = 300
 FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
-LOG = logging.getLogger(__name__)
+LOG = get_logger(__name__)  # Streamlit's own log level and format (the server log)
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,9 +78,14 @@ def _watch(pages: tuple[str, ...], warmed: list[str]) -> None:
         try:
             version = _current_version()
             if version not in warmed:
+                started = time.perf_counter()
                 for page in pages:
                     run_page(stream_url(), page, headers={WARM_HEADER: _token()})
                 warmed[:] = [version]
+                seconds = time.perf_counter() - started
+                LOG.info(
+                    "warmed %d pages for data version %s in %.1f s", len(pages), version, seconds
+                )
         except Exception as exc:  # a busy or closing database: try again at the next poll
             LOG.info("cache warming skipped: %s", exc)
         time.sleep(POLL_SECONDS)
