@@ -32,6 +32,7 @@ CHROMIUM_FLAGS = [
 ]  # as tests/e2e/conftest.py
 PAGES = ["overview", "knowledge", "workload", "escalations", "client"]
 TIMEOUT_S = 90
+FRESH_TIMEOUT_S = 600  # the sample's workbook is parsed first
 POLL_S = 0.025
 FIRST_CONTENT_JS = """() => !!document.querySelector(
   '[data-testid="stMain"] [data-testid="stMetric"], [data-testid="stMain"] .js-plotly-plot .main-svg')"""
@@ -64,35 +65,43 @@ class Wire:
             self.figures.append(len(message.delta.new_element.plotly_chart.spec.encode()))
 
 
-def _until(page: Page, started: float, check: Callable[[], bool]) -> float:
-    while time.perf_counter() - started < TIMEOUT_S:
+def _until(page: Page, started: float, check: Callable[[], bool], limit: float = 0) -> float:
+    while time.perf_counter() - started < (limit or TIMEOUT_S):
         if check():
             return time.perf_counter() - started
         page.wait_for_timeout(POLL_S * 1000)
     raise TimeoutError("the page did not get there in time")
 
 
-def _timed(page: Page, wire: Wire, action: Callable[[], Any], first: bool) -> dict[str, Any]:
-    """Run action (a navigation or a click) and time first content and completion."""
+def _timed(page: Page, wire: Wire, action: Callable[[], Any], first: bool,
+           limit: float = 0) -> dict[str, Any]:  # fmt: skip
+    """Run action (a navigation or a click) and time first content and completion; a page
+    that never gets there is reported as an error, and the benchmark goes on."""
     wire.figures.clear()
     runs = wire.finished
     started = time.perf_counter()
-    action()
     result: dict[str, Any] = {}
-    if first:
-        result["first_content_s"] = _until(page, started, lambda: page.evaluate(FIRST_CONTENT_JS))
-    done = lambda: wire.finished > runs and page.evaluate(COMPLETE_JS)  # noqa: E731
-    result["complete_s"] = _until(page, started, done)
+    try:
+        action()
+        if first:
+            shown = lambda: page.evaluate(FIRST_CONTENT_JS)  # noqa: E731
+            result["first_content_s"] = _until(page, started, shown, limit)
+        done = lambda: wire.finished > runs and page.evaluate(COMPLETE_JS)  # noqa: E731
+        result["complete_s"] = _until(page, started, done, limit)
+    except Exception as exc:  # a timeout or a dead server: say so in the results
+        result["error"] = f"{type(exc).__name__}: {exc}"[:300]
     result["figure_bytes"] = list(wire.figures)
     return result
 
 
-def visit(browser: Browser, url: str, first: bool = True) -> tuple[Page, Wire, dict[str, Any]]:
+def visit(
+    browser: Browser, url: str, first: bool = True, limit: float = 0
+) -> tuple[Page, Wire, dict[str, Any]]:
     """A new session (browser context) opening url; the page stays open for more steps."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     wire = Wire(page)
-    result = _timed(page, wire, lambda: page.goto(url, wait_until="commit"), first)
+    result = _timed(page, wire, lambda: page.goto(url, wait_until="commit"), first, limit)
     return page, wire, result
 
 
@@ -159,7 +168,10 @@ def data_change_and_filters(browser: Browser, db: Path, work: Path, pages: list[
         for serial, name in enumerate(pages, start=1):
             import_small_file(browser, url, serial)
             page, wire, changed[name] = visit(browser, f"{url}/{name}")
-            filtered[name] = pick_team(page, wire)
+            try:
+                filtered[name] = pick_team(page, wire)
+            except Exception as exc:  # no team filter to pick: reported, the run goes on
+                filtered[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
             _close(page)
     return {"warm_visit": warm, "after_data_change": changed, "after_filter_change": filtered}
 
@@ -170,7 +182,7 @@ def fresh_install(browser: Browser, work: Path, sample: Path) -> dict[str, Any]:
     for stale in (db, db.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     with appserver.running_app(db, work / "fresh.log", sample_dir=sample) as url:
-        page, _, result = visit(browser, url)
+        page, _, result = visit(browser, url, limit=FRESH_TIMEOUT_S)
         _close(page)
     return result
 

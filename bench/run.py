@@ -57,6 +57,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--ui-only", action="store_true",
                    help="only --browser/--sessions, on the fractions' databases of an earlier run "
                         "(imported when missing); merged into the --out JSON")  # fmt: skip
+    p.add_argument("--ui-pages", help="the browser's pages, comma-separated (default: all five)")
     args = p.parse_args(argv)
     args.fractions = sorted({float(f) for f in args.fractions.split(",")})
     args.reruns = steps.WARM_RUNS
@@ -255,8 +256,9 @@ def ui_only(args: argparse.Namespace) -> int:
             for kind in ("tickets_file", "timesheets_file"):
                 run("import", db_path=str(db_path), file=files[kind])
         print(f"ui at {fraction}", flush=True)
+        pages = args.ui_pages.split(",") if args.ui_pages else None
         found[f"{fraction:.3f}"] = ui.measure(str(db_path), str(workdir / "ui" / f"f{fraction:.3f}"),
-                                              args.browser, args.sessions)  # fmt: skip
+                                              args.browser, args.sessions, pages)  # fmt: skip
     machine = summary.machine()
     results["ui_machine"] = machine | {"load_average_end": [round(x, 2) for x in os.getloadavg()]}
     out.write_text(json.dumps(_rounded(results), indent=1) + "\n", encoding="utf-8")

@@ -29,12 +29,14 @@ def session_load(db: Path, work: Path, counts: tuple[int, ...] = SESSION_COUNTS)
     return out
 
 
-def measure(db_path: str, workdir: str, run_browser: bool, run_sessions: bool) -> dict:
-    """The chosen UI measurements on a private copy of the database."""
+def measure(
+    db_path: str, workdir: str, run_browser: bool, run_sessions: bool, pages: list | None = None
+) -> dict:
+    """The chosen UI measurements on a private copy of the database (pages: the browser's)."""
     work = Path(workdir)
     result: dict[str, Any] = {"database": db_path, "load_average_start": os.getloadavg()}
     if run_browser:
-        result["browser"] = browser.run(db_path, str(work / "browser"))
+        result["browser"] = browser.run(db_path, str(work / "browser"), pages)
     if run_sessions:
         db = appserver.copy_database(Path(db_path), work / "sessions" / "sessions.duckdb")
         result["sessions"] = session_load(db, work / "sessions")
