@@ -34,7 +34,7 @@ async def _run_page(ws, page: str, query: str, start: asyncio.Event) -> dict[str
     await start.wait()
     sent = time.perf_counter()
     await ws.send(message.SerializeToString())
-    size, exceptions = 0, 0
+    size, exceptions, messages = 0, 0, []
     while True:
         frame = await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S)
         size += len(frame)
@@ -43,10 +43,12 @@ async def _run_page(ws, page: str, query: str, start: asyncio.Event) -> dict[str
         kind = forward.WhichOneof("type")
         if kind == "delta" and forward.delta.new_element.WhichOneof("type") == "exception":
             exceptions += 1
+            shown = forward.delta.new_element.exception
+            messages.append(f"{page}: {shown.type}: {shown.message}"[:300])
         if kind == "script_finished" and forward.script_finished == FINISHED:
             break
     return {"page": page, "seconds": time.perf_counter() - sent, "bytes": size,
-            "exceptions": exceptions}  # fmt: skip
+            "exceptions": exceptions, "messages": messages}  # fmt: skip
 
 
 async def _load(base_url: str, pages: list[str], query: str) -> list[dict[str, Any]]:
@@ -76,6 +78,7 @@ def load(base_url: str, pages: list[str], sessions: int, query: str = "") -> dic
         "median_seconds": statistics.median(seconds),
         "last_seconds": seconds[-1],
         "exceptions": sum(r["exceptions"] for r in runs),
+        "exception_messages": sorted({m for r in runs for m in r["messages"]})[:5],
         "max_bytes": max(r["bytes"] for r in runs),
         "by_page": {p: max(v) for p, v in by_page.items()},
     }
