@@ -93,3 +93,36 @@ def test_warming_stays_off_under_apptest(four_consultants, navigation_v2) -> Non
     )
     at.run()
     assert [m.value for m in at.markdown] == ["False False"]
+
+
+def test_ui_tables_bold_every_missed_target() -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import ui  # bench/ui.py
+
+    visit = {"first_content_s": 1.2, "complete_s": 3.5, "figure_bytes": [2048, 10240]}
+    browser = {
+        "server_start": {"workload": visit},
+        "after_data_change": {"workload": {"first_content_s": 1.6, "complete_s": 2.0}},
+        "warm_visit": {"workload": {"complete_s": 0.4}},
+        "after_filter_change": {"workload": {"error": "TimeoutError"}},
+        "fresh_install": {"first_content_s": 4.0, "complete_s": 4.5},
+        "largest_figure": {"bytes": 10240, "page": "workload"},
+    }
+    wave = {"first_seconds": 1.0, "median_seconds": 2.0, "last_seconds": 3.5,
+            "by_page": {"workload": 3.5, "client": 1.0}}  # fmt: skip
+    text = ui.tables(
+        {
+            "1.000": {
+                "database": "x",
+                "browser": browser,
+                "sessions": {"20": {"cold": wave, "warm": wave}},
+            }
+        }
+    )
+    assert "| workload | 1.20 / **3.50** | **1.60** / 2.00 | 0.40 | - | 10 |" in text
+    assert "| fresh install (first page) | 4.00 / 4.50 | | | | |" in text
+    assert "| 20 | cold | 1.00 | 2.00 | 3.50 | workload |" in text  # within 6 s cold
+    assert "| 20 | warm | 1.00 | 2.00 | **3.50** | workload |" in text  # over 3 s warm
+    assert "Largest Plotly figure sent: 10 KB (workload)." in text
