@@ -3,7 +3,7 @@
 import streamlit as st
 
 from okam_analytics import db
-from okam_analytics.ui import auth, client_render, data, render, state
+from okam_analytics.ui import auth, client_render, data, render, state, warm
 from okam_analytics.ui.text import t
 
 st.set_page_config(layout="wide", page_title="Okam Analytics", page_icon=":material/insights:")
@@ -28,6 +28,10 @@ PAGES = {
 }
 
 
+# Opened in the background whenever the data changes, when OKAM_WARM_CACHES=1 (ui/warm.py).
+WARMED = ("today", "overview", "knowledge", "workload", "escalations", "client", "coverage")
+
+
 def page(path: str, title_key: str, icon: str, url_path: str) -> st.Page:
     return st.Page(path, title=t(title_key), icon=icon, url_path=url_path)
 
@@ -41,6 +45,7 @@ try:
         st.stop()
     con = data.cursor()
     data.forget_version()  # each run reads the data version once
+    warm.start([spec[3] for specs in PAGES.values() for spec in specs if spec[3] in WARMED])
 
     if data.import_count(con) == 0:
         with st.spinner(t("ui.sample_loading")):

@@ -3,6 +3,7 @@
     python bench/run.py                       # large: 1,000,000 tickets, 5,000,000 time entries
     python bench/run.py --scale 2 --skip-pages --out /tmp/r.json     # a quick look while developing
     python bench/run.py --smoke --workdir /tmp/x --out /tmp/x/r.json  # seconds; what the test runs
+    python bench/run.py --ui-only --browser --sessions --fractions 0.1,1 --docs docs/performance.md
 
 For each fraction of the data (by default 1/10, 1/3 and all of it) the GLPI ticket export and
 the Harvest timesheet export are imported into a fresh database and loaded raw by DuckDB; then
@@ -28,6 +29,7 @@ from typing import Any
 import pandas as pd
 import steps
 import summary
+import ui
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -50,6 +52,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--max-apply", type=int, default=100_000,
                    help="pandas per-row business-time apply on at most this many tickets; "
                         "beyond, timed on a sample and extrapolated")  # fmt: skip
+    p.add_argument("--browser", action="store_true", help="pages in chromium (bench/browser.py)")
+    p.add_argument("--sessions", action="store_true", help="session load test (bench/sessions.py)")
+    p.add_argument("--ui-only", action="store_true",
+                   help="only --browser/--sessions, on the fractions' databases of an earlier run "
+                        "(imported when missing); merged into the --out JSON")  # fmt: skip
+    p.add_argument("--ui-pages", help="the browser's pages, comma-separated (default: all five)")
     args = p.parse_args(argv)
     args.fractions = sorted({float(f) for f in args.fractions.split(",")})
     args.reruns = steps.WARM_RUNS
@@ -191,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.rerender:
         return rerender(Path(args.out), args.docs)
+    if args.ui_only:
+        return ui_only(args)
     started = time.perf_counter()
     workdir = Path(args.workdir)
     run = Runner(isolate=not args.smoke)
@@ -214,6 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_pages:
         print("pages", flush=True)
         results["pages"] = run("pages", db_path=largest["database"], reruns=args.reruns)
+    if args.browser or args.sessions:
+        results["ui"] = {f"{f:.3f}": ui.measure(results["runs"][f"{f:.3f}"]["database"],
+                                                 str(workdir / "ui" / f"f{f:.3f}"),
+                                                 args.browser, args.sessions)
+                         for f in args.fractions}  # fmt: skip
     results["peak_rss_mb"] = peak_rss(results)
     results["scaling"] = summary.scaling(results["runs"])
     results["targets"] = summary.targets(results)
@@ -226,6 +241,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{results['total_seconds']:.0f} s; results in {out}")
     if args.docs:
         summary.write_docs(results, Path(args.docs))
+        if results.get("ui"):
+            ui.write_docs(results["ui"], Path(args.docs), summary.machine_line(results["machine"]))
+    return 0
+
+
+def ui_only(args: argparse.Namespace) -> int:
+    """The browser and session measurements alone, merged into the saved results."""
+    workdir, out = Path(args.workdir), Path(args.out)
+    results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    run = Runner(isolate=True)
+    data = run("generate", root=str(workdir / "data" / str(args.scale)), scale=str(args.scale),
+               fractions=args.fractions)  # fmt: skip
+    if "error" in data:
+        print(data["error"], file=sys.stderr)
+        return 1
+    found = results.setdefault("ui", {})
+    for fraction in args.fractions:
+        db_path = workdir / "db" / f"f{fraction:.3f}.duckdb"
+        if not db_path.is_file():
+            files = data["files"][f"{fraction:.3f}"]
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            for kind in ("tickets_file", "timesheets_file"):
+                run("import", db_path=str(db_path), file=files[kind])
+        print(f"ui at {fraction}", flush=True)
+        pages = args.ui_pages.split(",") if args.ui_pages else None
+        found[f"{fraction:.3f}"] = ui.measure(str(db_path), str(workdir / "ui" / f"f{fraction:.3f}"),
+                                              args.browser, args.sessions, pages)  # fmt: skip
+    machine = summary.machine()
+    results["ui_machine"] = machine | {"load_average_end": [round(x, 2) for x in os.getloadavg()]}
+    out.write_text(json.dumps(_rounded(results), indent=1) + "\n", encoding="utf-8")
+    print(ui.tables(found))
+    if args.docs:
+        ui.write_docs(found, Path(args.docs), summary.machine_line(machine))
     return 0
 
 

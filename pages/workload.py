@@ -78,7 +78,14 @@ for column, status in zip(st.columns(len(groups)), groups, strict=True):
 
 st.subheader(t("workload.heatmap"))
 st.session_state[ROWS] = summary["consultant"].tolist()
-fig = charts.utilisation_heatmap(weeks, overload, lang)
+shown = weeks
+if len(summary) > charts.HEATMAP_ROWS:  # a bounded figure by default, every row on demand
+    count = formatting.count(len(summary), lang)
+    if not st.toggle(t("workload.heatmap_all", count=count), key="workload_heatmap_all"):
+        st.caption(t("workload.heatmap_shown", shown=charts.HEATMAP_ROWS, count=count))
+        busiest = charts.busiest_consultants(summary, charts.HEATMAP_ROWS)
+        shown = weeks[weeks["consultant"].isin(busiest)]
+fig = charts.utilisation_heatmap(shown, overload, lang)
 st.plotly_chart(fig, key=HEATMAP, on_select=pick_cell, selection_mode="points", config=CONFIG)
 st.caption(t("workload.heatmap_caption"))
 

@@ -39,6 +39,19 @@ def week_status(weeks: pd.DataFrame, busy_threshold: float) -> pd.Series:
     return pd.Series(status, index=weeks.index)
 
 
+HEATMAP_ROWS = 40  # consultants drawn by default: a bounded figure (the rest on demand)
+
+
+def busiest_consultants(summary: pd.DataFrame, limit: int = HEATMAP_ROWS) -> list[str]:
+    """The limit consultants with the most overloaded weeks, then the highest utilisation."""
+    ranked = summary.sort_values(
+        ["overloaded_weeks", "utilisation", "consultant"],
+        ascending=[False, False, True],
+        na_position="last",
+    )
+    return ranked["consultant"].head(limit).tolist()
+
+
 def utilisation_heatmap(
     weeks: pd.DataFrame, overload_threshold: float, lang: str = "en"
 ) -> go.Figure:

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from okam_analytics.ui import warm
 from okam_analytics.ui.text import t
 
 PASSWORD_ENV = "OKAM_PASSWORD"
@@ -49,6 +50,8 @@ def password_matches(given: str, expected: str) -> bool:
 
 def is_signed_in() -> bool:
     """True when the full app may be shown (always, in open access)."""
+    if warm.is_warm_session():  # this process warming its own caches (ui/warm.py)
+        return True
     mode = access_mode()
     if mode == "oidc":
         return bool(st.user.get("is_logged_in", False))
@@ -59,6 +62,8 @@ def is_signed_in() -> bool:
 
 def require_manager() -> bool:
     """True when the full app may be shown; otherwise the sign-in screen was drawn."""
+    if warm.is_warm_session():
+        return True
     mode = access_mode()
     if mode == "oidc":
         return _oidc()

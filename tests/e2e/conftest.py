@@ -117,7 +117,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_app(work: Path, log_name: str, with_sample: bool = True) -> Iterator[str]:
+def running_app(
+    work: Path, log_name: str, with_sample: bool = True, **extra_env: str
+) -> Iterator[str]:
     """`streamlit run app.py` on a free port with a fresh database and a copy of the sample."""
     sample = work / "sample"
     if with_sample:
@@ -128,6 +130,7 @@ def running_app(work: Path, log_name: str, with_sample: bool = True) -> Iterator
     env = {**os.environ, "OKAM_DB": str(work / "okam.duckdb"), "OKAM_SAMPLE_DIR": str(sample)}
     env["OKAM_SECRET"] = E2E_SHARE_SECRET
     env["OKAM_TODAY_REFRESH_SECONDS"] = "2"  # the Today page notices new data within seconds
+    env |= extra_env
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
     with log.open("w") as out:
@@ -153,6 +156,14 @@ def app_server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> 
 def fresh_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
     """A newly started app (no sample data) whose first request is the test's (cold deep links)."""
     with running_app(tmp_path, "streamlit-e2e-fresh.log", with_sample=False) as url:
+        yield url
+
+
+@pytest.fixture
+def warming_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
+    """A newly started app with the background cache warming on (OKAM_WARM_CACHES=1)."""
+    log = "streamlit-e2e-warming.log"
+    with running_app(tmp_path, log, with_sample=False, OKAM_WARM_CACHES="1") as url:
         yield url
 
 
