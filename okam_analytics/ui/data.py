@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from okam_analytics import db, settings
@@ -23,6 +24,7 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
 Message = tuple[str, dict[str, Any]]  # (text key, values) translated by the caller
 RUN_VERSION_KEY = "_data_version_this_run"
+_this_run = threading.local()  # in_app: this thread's script run started in app.py
 
 
 def database_key() -> str:
@@ -46,20 +48,35 @@ def connection() -> duckdb.DuckDBPyConnection:
     return reader().live()
 
 
+def require_app() -> None:
+    """Run every page through app.py. Until a first run has called st.navigation, Streamlit
+    treats a project with a pages/ folder as an old-style multipage app and runs a requested
+    page alone (sessions arriving together at a fresh server): leave that mode, run again."""
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.fragment_ids_this_run:  # outside a run, or a fragment's own rerun
+        return
+    if not getattr(_this_run, "in_app", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def cursor() -> RunCursor:
     """A read-only cursor of the shared connection (DuckDB connections are not thread-safe,
     cursors are); it follows the connection when a write in this process reopens it."""
+    require_app()
     return RunCursor(reader())
 
 
 def begin_run() -> None:
     """The script run starts reading (app.py); writers wait until end_run, and a writer that
     was already waiting goes first."""
+    _this_run.in_app = True
     reader().begin_run()
 
 
 def end_run() -> None:
     """The script run has finished reading: a waiting writer may take the file."""
+    _this_run.in_app = False
     reader().end_run()
 
 
@@ -182,7 +199,8 @@ def ensure_sample(con: duckdb.DuckDBPyConnection) -> list[Message]:
     # "Never imported" rather than "no active import": a manager who undid the sample keeps it undone.
     if import_count(con):
         return []
-    problems = list(_load_sample_once(database_key(), str(sample_dir())))
+    with reader().paused():  # sessions arriving together wait for one load, not for each other
+        problems = list(_load_sample_once(database_key(), str(sample_dir())))
     if import_count(con):  # loaded: this run may have read the empty database's version
         forget_version()
     return problems

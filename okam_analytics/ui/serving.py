@@ -64,6 +64,22 @@ class SharedReader:
                 self._close()
 
     @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The caller's run reads nothing for a while (it waits on another session's write,
+        e.g. the sample load): a writer need not wait for it meanwhile."""
+        me = threading.get_ident()
+        with self.cond:
+            own = self.runs.pop(me, 0)
+            self.cond.notify_all()
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.cond.wait_for(lambda: self.writer is None)
+                if own:
+                    self.runs[me] = own
+
+    @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection once no other run of this process reads (the caller's own
         run may): the shared one is closed meanwhile, and other writers wait for the file."""

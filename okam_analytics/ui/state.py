@@ -283,4 +283,5 @@ def show_link(slot: DeltaGenerator, url_path: str) -> None:
 
 def current_filters() -> Filters:
     """The filters of this run, as the sidebar set them (for pages)."""
+    data.require_app()
     return st.session_state[FILTERS_KEY]

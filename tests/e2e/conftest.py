@@ -160,6 +160,13 @@ def fresh_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def fresh_sample_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
+    """A newly started app with the sample to load, no request served yet."""
+    with running_app(tmp_path, "streamlit-e2e-fresh-sample.log") as url:
+        yield url
+
+
+@pytest.fixture
 def warming_app_server(chromium_path: str, tmp_path: Path) -> Iterator[str]:
     """A newly started app with the background cache warming on (OKAM_WARM_CACHES=1)."""
     log = "streamlit-e2e-warming.log"
