@@ -130,6 +130,15 @@ def test_ambiguous_column_is_a_warning_naming_it():
     plan.private.close()
 
 
+def test_a_shape_outside_the_families_is_read_with_the_presets_formats():
+    data = b'Ticket ID,Created\nT1,"Jan 05, 2024 03:26 PM"\nT2,"Feb 11, 2024 09:00 AM"\n'
+    plan = service.inspect(data, "tickets.csv")  # the generic list has %b %d, %Y %I:%M %p
+    created = plan.private.execute("select created_at from staged order by __line").fetchall()
+    assert created == [(datetime(2024, 1, 5, 15, 26),), (datetime(2024, 2, 11, 9),)]
+    assert plan.rows_rejected == 0
+    plan.private.close()
+
+
 def test_value_off_the_inferred_format_is_rejected_naming_the_column():
     data = b"Ticket ID;Created\nT1;20/01/2026 10:00\nT2;next week\nT3;21/01/2026 11:00\n"
     plan = service.inspect(data, "tickets.csv")

@@ -42,9 +42,9 @@ def infer_formats(
         f" using sample reservoir({SAMPLE_ROWS} rows) repeatable (7)"
     )
     rows = db.run_sql(con, sql, **params.values).fetchall()
-    hints = [] if preset.is_generic else preset.date_formats  # generic lists are no preference
     samples = {name: [row[i] for row in rows] for i, name in enumerate(date_cleans)}
-    return dates.infer_columns(samples, hints, day_first)
+    # a generic preset's list is no preference: it does not settle the day/month order
+    return dates.infer_columns(samples, preset.date_formats, day_first, not preset.is_generic)
 
 
 def date_expr(r: str, fmt: dates.DateFormat, params: Params) -> str:

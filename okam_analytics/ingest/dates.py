@@ -155,9 +155,15 @@ def _groups(sample: list[str]) -> dict[_Shape, list[re.Match]]:
 
 
 def infer(
-    values: Iterable[str | None], hints: Iterable[str] = (), locale_day_first: bool = True
+    values: Iterable[str | None],
+    hints: Iterable[str] = (),
+    locale_day_first: bool = True,
+    hints_order: bool = True,
 ) -> DateFormat:
-    """The format of a date column from a sample of its values (see the module's rules)."""
+    """The format of a date column from a sample of its values (see the module's rules).
+
+    hints: the preset's formats, tried when no value has a known shape; they also settle the
+    day/month order of an undecided column unless hints_order is false (generic presets)."""
     sample = [v.strip() for v in values if v and v.strip()]
     hints = list(hints)
     iso = sum(1 for v in sample if _ISO.fullmatch(v))
@@ -169,7 +175,8 @@ def infer(
     numeric = [m for k, v in same.items() if not (k.year_first or k.month_names) for m in v]
     day_first, ambiguous, warn = (True if main.month_names else None), False, False
     if numeric:
-        day_first, ambiguous, warn = _day_first(numeric, hints, locale_day_first)
+        order_hints = hints if hints_order else []
+        day_first, ambiguous, warn = _day_first(numeric, order_hints, locale_day_first)
     formats = tuple(
         fmt
         for shape, matches in same.items()
@@ -208,12 +215,18 @@ def _ordered(fmt: DateFormat, day_first: bool) -> DateFormat:
 
 
 def infer_columns(
-    samples: dict[str, list[str | None]], hints: Iterable[str] = (), locale_day_first: bool = True
+    samples: dict[str, list[str | None]],
+    hints: Iterable[str] = (),
+    locale_day_first: bool = True,
+    hints_order: bool = True,
 ) -> dict[str, DateFormat]:
     """Each column's format; a column no value decides takes the order another column of
     the same shape in the file decided (one export writes all its dates one way)."""
     hints = list(hints)
-    found = {name: infer(values, hints, locale_day_first) for name, values in samples.items()}
+    found = {
+        name: infer(values, hints, locale_day_first, hints_order)
+        for name, values in samples.items()
+    }
     decided = {
         (f.separator, f.formats[0].count("%Y")): f.day_first
         for f in found.values()
