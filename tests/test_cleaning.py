@@ -162,3 +162,16 @@ def test_a_log_work_cell_of_another_shape_is_rejected_with_its_line(con):
     rejects = plan.findings[plan.findings["severity"] == "reject"]
     assert set(rejects["line"]) == {2}
     assert "missing hours" in set(rejects["reason"])
+
+
+def test_short_rows_with_line_breaks_keep_the_header_and_every_row():
+    data = (
+        "Summary,Issue key,Created,Description,Comment,Comment\r\n"
+        's0,K-0,2025-01-01,",\n \né\t",""""\r\n'
+        's1,K-1,2025-01-01,,"\r\n;"\r\n'
+    )
+    layout = sniff.sniff_csv(data, "\n", truncated=False)
+    assert (layout.header_line, layout.data_start_line, layout.width) == (1, 2, 6)
+    plan = service.inspect(data.encode(), "jira.csv", preset="generic_tickets")
+    assert plan.refused is None
+    assert plan.preview[["ticket_id", "__line"]].values.tolist() == [["K-0", 2], ["K-1", 5]]

@@ -93,8 +93,8 @@ def modal_width(widths: Sequence[int]) -> int:
 def header_index(rows: Sequence[Sequence[str | None]], exact: bool) -> int | None:
     """Index of the header row: the first mostly-label row as wide as the bulk of the rows.
 
-    exact=True (CSV) wants the modal cell count itself; exact=False (sheets, where trailing
-    empty cells are not written) accepts any row at least that wide.
+    A row at least as wide as the bulk qualifies; exact=True (CSV) also knows that tools
+    ending every data row with a delimiter give the data one more (empty) cell.
     """
     filled = [row for row in rows if not is_blank(row)]
     if not filled:
@@ -106,7 +106,9 @@ def header_index(rows: Sequence[Sequence[str | None]], exact: bool) -> int | Non
     )
     target = width - 1 if trailing else width
     for index, row in enumerate(rows):
-        fits = len(row) == target if exact else len(row) >= target
+        # wider than the bulk is fine: rows whose trailing empty cells are not written (and
+        # quoted line breaks cut from a sample) must not make the first data row the header
+        fits = len(row) >= target
         if fits and looks_like_header(row):
             return index
     for index, row in enumerate(rows):
