@@ -186,3 +186,11 @@ class Watermark:
         edge = parse_utc(self.at).timestamp() - self.edge_seconds
         seen = {k: s for k, s in self.seen.items() if parse_utc(s).timestamp() >= edge}
         return json.dumps({"at": self.at, "seen": seen}, sort_keys=True)
+
+
+def workspace_id(connection: Connection, tool: str) -> str:
+    """The connection's workspace id (--account-id or --option workspace_id)."""
+    found = connection.options.get("workspace_id") or connection.options.get("account_id")
+    if not found:
+        raise SyncError(f"A {tool} connection needs its workspace id (--account-id).")
+    return str(found)

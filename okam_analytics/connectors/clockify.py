@@ -24,6 +24,7 @@ from okam_analytics.connectors.base import (
     dig,
     local_text,
     parse_utc,
+    workspace_id,
 )
 from okam_analytics.connectors.http import Api, SyncError
 
@@ -56,10 +57,7 @@ HEADERS = list(COLUMNS) + [
 
 def workspace(connection: Connection) -> str:
     """The workspace id (--account-id or --option workspace_id)."""
-    found = connection.options.get("workspace_id") or connection.options.get("account_id")
-    if not found:
-        raise SyncError("A Clockify connection needs its workspace id (--account-id).")
-    return str(found)
+    return workspace_id(connection, "Clockify")
 
 
 def client(connection: Connection, token: str) -> Api:

@@ -23,6 +23,7 @@ from okam_analytics.connectors.base import (
     Fetched,
     local_text,
     parse_utc,
+    workspace_id,
 )
 from okam_analytics.connectors.http import Api, SyncError
 
@@ -53,10 +54,7 @@ HEADERS = [
 
 def workspace(connection: Connection) -> str:
     """The workspace id (--account-id or --option workspace_id)."""
-    found = connection.options.get("workspace_id") or connection.options.get("account_id")
-    if not found:
-        raise SyncError("A Toggl Track connection needs its workspace id (--account-id).")
-    return str(found)
+    return workspace_id(connection, "Toggl Track")
 
 
 def client(connection: Connection, token: str) -> Api:
