@@ -22,7 +22,10 @@ REPORT_KEYS = {
     "pandas_seconds", "pandas_load_seconds", "pandas_compute_seconds", "pandas_rss_mb",
     "vs_reference", "pandas_speedup", "agrees_with_reference", "agrees_with_pandas",
 }  # fmt: skip
-PAGES = {"overview", "knowledge", "workload", "escalations", "client", "import", "settings"}
+PAGES = {
+    "today", "overview", "knowledge", "workload", "escalations", "client", "coverage", "import",
+    "settings",
+}  # fmt: skip
 SCALING = {
     "import_tickets", "import_timesheets", "report_redundancy_cold", "report_workload_cold",
     "report_escalations_cold", "reference_redundancy_cold", "pandas_escalations",

@@ -21,6 +21,7 @@ from okam_analytics.ui.serving import RunCursor, SharedReader
 
 T = TypeVar("T")
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+APP_SCRIPT = Path(__file__).resolve().parents[2] / "app.py"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
 Message = tuple[str, dict[str, Any]]  # (text key, values) translated by the caller
 RUN_VERSION_KEY = "_data_version_this_run"
@@ -55,7 +56,7 @@ def require_app() -> None:
     ctx = get_script_run_ctx()
     if ctx is None or ctx.fragment_ids_this_run:  # outside a run, or a fragment's own rerun
         return
-    if not getattr(_this_run, "in_app", False):
+    if Path(ctx.main_script_path).resolve() == APP_SCRIPT and not getattr(_this_run, "in_app", 0):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
