@@ -287,3 +287,35 @@ def grid_row(at: AppTest, file_name: str) -> dict:
     history = next(d.value for d in at.dataframe if list(d.value.columns)[:1] == ["Import"])
     row = history[history["File"] == file_name].iloc[0]
     return {"Rows loaded": int(row["Rows loaded"]), "Status": row["Status"]}
+
+
+def test_okam_sync_succeeds_while_the_app_serves_and_the_next_run_shows_it(
+    served_db, tmp_path, httpserver
+):
+    """SPEC 10: `okam sync` in another process while the app holds the same file; the app's
+    next run after the commit lists the sync as an import, with no busy page."""
+    from connector_support import TOKEN
+    from test_connector_harvest import ACCOUNT, PATH, HarvestAccount, entry
+
+    harvest = HarvestAccount(httpserver.url_for("").rstrip("/"))
+    harvest.put(entry(21, "2026-02-03", "Alice Martin", "Acme", "Managed services", "Support",
+                      "Printer driver", 1.5, True, "2026-02-03T17:00:00Z"))  # fmt: skip
+    httpserver.expect_request(PATH).respond_with_handler(harvest.handle)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HARVEST_TOKEN": TOKEN}
+    okam = [sys.executable, "-m", "okam_analytics"]
+    add = okam + ["connections", "add", "hours", "--type", "harvest", "--base-url",
+                  httpserver.url_for("/"), "--account-id", ACCOUNT, "--secret-env",
+                  "HARVEST_TOKEN", "--db", str(served_db)]  # fmt: skip
+    at = served_app(served_db)
+    assert data.reader().con is not None  # the app holds the file between runs
+    for command in (add, okam + ["sync", "--db", str(served_db)]):
+        child = subprocess.run(command, cwd=REPO, env=env, capture_output=True, timeout=120)
+        assert (child.returncode, child.stderr) == (0, b""), child.stdout
+    assert json.loads(child.stdout)["status"] == "loaded"
+    at.run()
+    assert not at.exception and not at.error
+    assert len(imported_files(at)) == 2  # first.csv and the sync
+    with data.writing() as con:  # read what the app reads, through its own connection
+        assert con.execute(
+            "select consultant, hours from time_entries where client = 'Acme'"
+        ).fetchall() == [("Alice Martin", 1.5)]
