@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -42,7 +44,8 @@ def actions(names: list[str]) -> None:
     name = st.selectbox(t("connections.choose"), names, key="settings_connections_name")
     test, sync = st.columns(2)
     if test.button(t("connections.test"), key="settings_connections_test"):
-        ok, message = test_connection(None, name, opener=data.writing)
+        # a test only reads the connection's row: the shared reader, not the app's writer
+        ok, message = test_connection(None, name, opener=lambda: closing(data.cursor()))
         key = "connections.test_ok" if ok else "connections.test_failed"
         finish("success" if ok else "error", t(key, name=name, message=message))
     if sync.button(t("connections.sync_now"), key="settings_connections_sync", type="primary"):

@@ -89,12 +89,6 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-@st.cache_resource(show_spinner=False)
-def import_lock() -> threading.Lock:
-    """A lock for callers that serialise work of their own (writes are serialised by writing())."""
-    return threading.Lock()
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_call(_func: Callable, func_key: str, db_key: str, version: str, args, kwargs) -> Any:
     with closing(cursor()) as con:
